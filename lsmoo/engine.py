@@ -136,7 +136,7 @@ def minimize(problem: Problem, algorithm="nsga2", *, max_evals=None, max_gen=Non
         pf = problem.pareto_front() if reference_front is None else np.asarray(reference_front, dtype=float)
     from .indicators import hv_normalized, igd, igd_plus
 
-    algo.setup(problem, seed=seed)
+    algo.setup(problem, seed=seed, max_evals=term.max_evals)
     history = []
     bar = _Progress(term, progress, f"{algo.name} on {problem.name}")
     t_ind = 0.0

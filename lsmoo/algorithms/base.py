@@ -65,11 +65,14 @@ class Algorithm:
         self.rng: np.random.Generator | None = None
 
     # ------------------------------------------------------------------ lifecycle
-    def setup(self, problem: Problem, seed=None):
+    def setup(self, problem: Problem, seed=None, max_evals: int | None = None):
+        """Start a run. ``max_evals`` (optional) tells the algorithm its evaluation budget, for
+        algorithms that split it between phases or size their probes by it."""
         if not isinstance(problem, Problem):
             raise ConfigError(f"{self.name}: expected an lsmoo.Problem, got {type(problem).__name__}")
         self.problem = problem
         self.seed = seed
+        self.max_evals = max_evals
         self.rng = np.random.default_rng(seed)
         self.n_evals = 0
         self.n_gen = 0
@@ -150,4 +153,4 @@ class Algorithm:
         """The settings of this algorithm, for meta.json."""
         return {k: v for k, v in vars(self).items()
                 if not k.startswith("_") and isinstance(v, (int, float, str, bool, type(None)))
-                and k not in ("n_evals", "n_gen", "seed")}
+                and k not in ("n_evals", "n_gen", "seed", "max_evals")}
