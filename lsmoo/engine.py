@@ -149,7 +149,8 @@ def minimize(problem: Problem, algorithm="nsga2", *, max_evals=None, max_gen=Non
             elapsed = time.perf_counter() - t0 - t_ind
             done = term.done(algo.n_evals, algo.n_gen, elapsed)
             rec = {"gen": algo.n_gen, "evaluations": algo.n_evals, "elapsed_s": elapsed,
-                   "front_size": None, "hv": None, "igd": None, "igd_plus": None}
+                   "front_size": None, "hv": None, "igd": None, "igd_plus": None,
+                   "phase": getattr(algo, "phase", None)}
             if pf is not None and (done or (algo.n_gen - 1) % indicators_every == 0):
                 ti = time.perf_counter()
                 _, Fb = algo.result()
@@ -171,4 +172,4 @@ def minimize(problem: Problem, algorithm="nsga2", *, max_evals=None, max_gen=Non
                   n_var=problem.n_var, n_obj=problem.n_obj, encoding=problem.encoding, seed=seed,
                   evaluations=algo.n_evals, generations=algo.n_gen, wall_seconds=wall, history=history,
                   config={"algorithm": algo.config(), "termination": term.as_dict()},
-                  extra={"indicator_seconds": t_ind})
+                  extra={"indicator_seconds": t_ind, **algo.report()})

@@ -5,7 +5,7 @@
     front.csv     header f1,...,fM; one row per non-dominated solution
     result.npz    X (decision vectors; binary masks bit-packed with np.packbits along rows), F,
                   pop_X, pop_F (final population), n_var, packed (bool)
-    history.csv   one row per generation: gen, evaluations, elapsed_s, front_size, hv, igd, igd_plus
+    history.csv   one row per generation: gen, evaluations, elapsed_s, front_size, hv, igd, igd_plus, phase
     front.png     the front (with the reference front when known)
     meta.json     problem, algo, n_var, n_obj, seed, evaluations, wall_seconds, versions, config —
                   written last: a directory without meta.json is not a finished run
@@ -28,7 +28,7 @@ import numpy as np
 
 from .errors import CheckpointError, LsmooError
 
-HISTORY_COLUMNS = ("gen", "evaluations", "elapsed_s", "front_size", "hv", "igd", "igd_plus")
+HISTORY_COLUMNS = ("gen", "evaluations", "elapsed_s", "front_size", "hv", "igd", "igd_plus", "phase")
 
 
 def versions() -> dict:
@@ -179,7 +179,8 @@ def read_history(path) -> list:
     with open(path, newline="") as fh:
         for r in csv.DictReader(fh):
             rows.append({k: (None if v == "" else (int(v) if k in ("gen", "evaluations", "front_size")
-                                                    else float(v))) for k, v in r.items()})
+                                                    else v if k == "phase" else float(v)))
+                         for k, v in r.items()})
     return rows
 
 

@@ -92,7 +92,7 @@ class Algorithm:
             raise ConfigError(f"{self.name}: call setup(problem, seed) before ask()")
         if self._pending is not None:
             raise ConfigError(f"{self.name}: ask() called twice without tell()")
-        X = self._initialize() if self.X is None else self._offspring()
+        X = self._produce()
         if max_rows is not None and X.shape[0] > max_rows:
             X = X[:max_rows]
         self._pending = X
@@ -139,6 +139,14 @@ class Algorithm:
         if p.encoding == "binary":
             return self.rng.random((n, p.n_var)) < 0.5
         return p.xl + self.rng.random((n, p.n_var)) * (p.xu - p.xl)
+
+    def _produce(self) -> np.ndarray:
+        """The next batch: the first population, then offspring."""
+        return self._initialize() if self.X is None else self._offspring()
+
+    def report(self) -> dict:
+        """Algorithm-specific facts about the run, stored in ``Result.extra`` (e.g. phase boundaries)."""
+        return {}
 
     def _initialize(self) -> np.ndarray:
         return self._random_population(self.pop_size)

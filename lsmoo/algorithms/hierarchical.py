@@ -1,0 +1,437 @@
+"""The hierarchical importance-guided engine (two phases over one budget).
+
+Stage 0, importance: the problem's ``importance()`` when it has one; otherwise SparseEA-style probes
+(D single-variable solutions per round, scored by their non-dominated front; as many rounds, up to 5,
+as fit in ``probe_share`` of the budget), or — when even one round does not fit — a sampled estimate
+(random sparse solutions; a variable's score is how much better the solutions containing it rank).
+
+Phase 1, coarse and continuous: NSGA-II over one threshold τ_g ∈ [0, 1] per variable group (groups
+from ``problem.groups()`` or, by default, ``n_groups`` blocks of the importance ranking). A threshold
+keeps the ⌊(1 − τ_g)·|g|⌉ most important variables of its group. For real-coded problems the
+non-zero values co-evolve as a real vector (SBX/PM), x = dec ⊙ mask.
+
+Space reduction: the union of the Phase-1 front's masks is the heavy anchor, their intersection the
+light anchor; the corridor is the heavy anchor plus a margin of the next most important variables.
+Everything outside the corridor stays off for the rest of the run.
+
+Phase 2, fine and binary: masks over the corridor only. The first population is sampled around the
+Phase-1 front with importance-guided flips; offspring come from importance-guided crossover and
+mutation of masks (SparseEA's score tournaments, several bits per offspring) with SBX/PM on the
+values; the number of flipped bits adapts to the share of offspring that survive (a 1/5-style rule);
+NSGA-II survival with duplicate removal. Scores blend the prior importance with how often a variable
+is on in the current first front.
+"""
+from __future__ import annotations
+
+import math
+import warnings
+
+import numpy as np
+
+from ..errors import ConfigError
+from ..registry import register_algorithm
+from .base import Algorithm, positive_int, real_in
+from .nsga2 import survival
+
+
+def rank01(values) -> np.ndarray:
+    """Ranks scaled to [0, 1] (1 = largest value; ties broken by index, stable)."""
+    values = np.asarray(values, dtype=float)
+    n = len(values)
+    r = np.empty(n)
+    r[np.argsort(values, kind="stable")] = np.arange(n)
+    return r / max(n - 1, 1)
+
+
+def unique_rows_first(F) -> np.ndarray:
+    """Indices of the first occurrence of each distinct row, in input order."""
+    _, first = np.unique(F, axis=0, return_index=True)
+    return np.sort(first)
+
+
+@register_algorithm("hierarchical", description="two-phase importance-guided engine: thresholds, then masks on a corridor")
+class Hierarchical(Algorithm):
+    """Hierarchical importance-guided sparse MOEA (Phase 1: group thresholds; Phase 2: corridor masks)."""
+
+    name = "hierarchical"
+
+    def __init__(self, pop_size: int = 100, phase1_share: float = 0.3, n_groups: int | None = None,
+                 importance: str = "auto", probe_share: float = 0.05, max_probe_rounds: int = 5,
+                 margin: float = 0.25, eta_c: float = 20.0, eta_m: float = 20.0,
+                 target_success: float = 0.2, init_flips: float = 1.0, phase1_gens: int = 50):
+        super().__init__(pop_size)
+        self.phase1_share = real_in(phase1_share, "phase1_share", self.name, 0.0, 0.95)
+        self.n_groups = None if n_groups is None else positive_int(n_groups, "n_groups", self.name)
+        if importance not in ("auto", "problem", "probe", "sample"):
+            raise ConfigError(f"{self.name}: importance must be 'auto', 'problem', 'probe' or 'sample', "
+                              f"got {importance!r}")
+        self.importance = importance
+        self.probe_share = real_in(probe_share, "probe_share", self.name, 0.0, 1.0)
+        self.max_probe_rounds = positive_int(max_probe_rounds, "max_probe_rounds", self.name)
+        self.margin = real_in(margin, "margin", self.name, 0.0, 10.0)
+        self.eta_c = real_in(eta_c, "eta_c", self.name, 0.0, 1e6)
+        self.eta_m = real_in(eta_m, "eta_m", self.name, 0.0, 1e6)
+        self.target_success = real_in(target_success, "target_success", self.name, 0.0, 1.0, lo_open=True)
+        self.init_flips = real_in(init_flips, "init_flips", self.name, 0.0, 1e9)
+        self.phase1_gens = positive_int(phase1_gens, "phase1_gens", self.name)
+
+    # ================================================================== setup
+    def _setup(self):
+        p = self.problem
+        self.real = p.encoding == "real"
+        self.off_value = np.clip(0.0, p.xl, p.xu) if self.real else None
+        self.stage = "importance"
+        self.phase = "importance"
+        self.notes = []
+        self.score = None
+        self._probe_fit = np.zeros(p.n_var)
+        self._probe_rounds = 0
+        self._probe_queue = []
+        self._report = {}
+        imp = p.importance() if self.importance in ("auto", "problem") else None
+        if self.importance == "problem" and imp is None:
+            raise ConfigError(f"{self.name}: importance='problem' but {p.name} defines no importance()")
+        if imp is not None:
+            imp = np.asarray(imp, dtype=float)
+            if imp.shape != (p.n_var,) or not np.all(np.isfinite(imp)):
+                raise ConfigError(f"{self.name}: {p.name}.importance() must return {p.n_var} finite numbers")
+            self._set_importance(imp, "problem")
+            return
+        budget = self.max_evals
+        rounds = self.max_probe_rounds if budget is None else int(self.probe_share * budget // p.n_var)
+        rounds = min(rounds, self.max_probe_rounds if self.real else 1)
+        if self.importance == "probe":
+            rounds = max(rounds, 1)
+        if self.importance == "sample" or rounds < 1:
+            n = self._sample_size()
+            self.notes.append(f"importance estimated from {n} random sparse samples "
+                              f"({p.n_var} probes per round would exceed {self.probe_share:.0%} of the budget)")
+            self._importance_source = "sample"
+            self._probe_queue = [("sample", n)]
+        else:
+            self._importance_source = f"probe x{rounds}"
+            chunk = max(self.pop_size, min(p.n_var, 2000))
+            for _ in range(rounds):
+                for s in range(0, p.n_var, chunk):
+                    self._probe_queue.append(("probe", (s, min(s + chunk, p.n_var))))
+                self._probe_queue.append(("round_end", None))
+        self._probe_pool = None
+
+    def _sample_size(self) -> int:
+        b = self.max_evals or 100 * self.pop_size
+        return int(max(2 * self.pop_size, min(0.05 * b, 20 * self.pop_size)))
+
+    def _set_importance(self, imp, source):
+        self.importance_ = np.asarray(imp, dtype=float)
+        self._importance_source = source
+        self.imp_rank = rank01(self.importance_)
+        self._init_groups()
+        self.stage = "phase1"
+
+    # ================================================================== ask / tell
+    def _produce(self) -> np.ndarray:
+        self.phase = self.stage  # the phase of the batch being evaluated, as the history records it
+        if self.stage == "importance":
+            return self._importance_batch()
+        if self.stage == "phase1":
+            return self._phase1_batch()
+        return self._phase2_batch()
+
+    def _survive(self, X, F, G, first):
+        n = len(X)
+        if self.stage == "importance":
+            self._importance_tell(X, F, G)
+        elif self.stage == "phase1":
+            self._phase1_tell(n, F, G)
+        else:
+            self._phase2_tell(n, F, G)
+
+    def report(self) -> dict:
+        return dict(self._report, importance_source=getattr(self, "_importance_source", None),
+                    notes=list(self.notes))
+
+    # ================================================================== stage 0: importance
+    def _importance_batch(self) -> np.ndarray:
+        p, rng = self.problem, self.rng
+        kind, arg = self._probe_queue[0]
+        while kind == "round_end":
+            self._probe_queue.pop(0)
+            kind, arg = self._probe_queue[0]
+        if kind == "probe":
+            s, e = arg
+            n = e - s
+            X = np.zeros((n, p.n_var), dtype=bool if not self.real else float)
+            if self.real:
+                X[:] = self.off_value
+                vals = p.xl[s:e] + rng.random(n) * (p.xu[s:e] - p.xl[s:e])
+                X[np.arange(n), np.arange(s, e)] = vals
+            else:
+                X[np.arange(n), np.arange(s, e)] = True
+            return X
+        n = arg
+        density = min(0.5, max(1.0 / p.n_var, 0.05))
+        M = rng.random((n, p.n_var)) < density
+        return self._decode(M, self._random_dec(n) if self.real else None)
+
+    def _importance_tell(self, X, F, G):
+        from ..kernels import nd_sort
+
+        from .nsga2 import rank_objectives
+
+        kind, arg = self._probe_queue.pop(0)
+        self._keep_best(X, F, G)
+        if kind == "probe":
+            s, e = arg
+            self._round_F = F if s == 0 else np.concatenate([self._round_F, F])
+            self._round_G = None if G is None else (G if s == 0 else np.concatenate([self._round_G, G]))
+            if self._probe_queue and self._probe_queue[0][0] == "round_end":
+                self._probe_queue.pop(0)
+                rank = nd_sort(rank_objectives(self._round_F, self._round_G))
+                self._probe_fit += rank
+                self._probe_rounds += 1
+            if not self._probe_queue:
+                self._set_importance(-self._probe_fit, self._importance_source)
+        else:  # sampled estimate: mean rank of samples without the variable minus with it
+            M = X != (self.off_value if self.real else False)
+            rank = nd_sort(rank_objectives(F, G)).astype(float)
+            on = M.sum(0)
+            off = len(M) - on
+            sum_on = rank @ M
+            mean_on = np.where(on > 0, sum_on / np.maximum(on, 1), rank.mean())
+            mean_off = np.where(off > 0, (rank.sum() - sum_on) / np.maximum(off, 1), rank.mean())
+            self._set_importance(mean_off - mean_on, "sample")
+
+    def _keep_best(self, X, F, G):
+        """Keep the non-dominated rows seen so far as the current 'population' before Phase 1."""
+        if self.X is not None:
+            X, F = np.concatenate([self.X, X]), np.concatenate([self.F, F])
+            G = None if G is None or self.G is None else np.concatenate([self.G, G])
+        idx, _, _ = survival(F, G, min(len(F), self.pop_size))
+        self.X, self.F, self.G = X[idx], F[idx], None if G is None else G[idx]
+
+    # ================================================================== groups and decoding
+    def _init_groups(self):
+        p = self.problem
+        g = p.groups()
+        if g is not None:
+            g = np.asarray(g)
+            if g.shape != (p.n_var,):
+                raise ConfigError(f"{self.name}: {p.name}.groups() must return {p.n_var} group ids")
+            _, gid = np.unique(g, return_inverse=True)
+            self.group_source = "problem"
+        else:
+            G = self.n_groups or min(10, p.n_var)
+            order = np.argsort(-self.importance_, kind="stable")
+            gid = np.empty(p.n_var, dtype=np.int64)
+            gid[order] = np.arange(p.n_var) * G // p.n_var
+            self.group_source = f"{G} importance blocks"
+        self.gid = gid.astype(np.int64)
+        self.n_g = int(self.gid.max()) + 1
+        self.group_size = np.bincount(self.gid, minlength=self.n_g)
+        # rank inside the group, 0 = most important
+        order = np.lexsort((-self.importance_, self.gid))
+        rig = np.empty(p.n_var, dtype=np.int64)
+        starts = np.concatenate([[0], np.cumsum(self.group_size)[:-1]])
+        rig[order] = np.arange(p.n_var) - np.repeat(starts, self.group_size)
+        self.rank_in_group = rig
+
+    def _masks_from_thresholds(self, T) -> np.ndarray:
+        keep = np.rint((1.0 - T) * self.group_size[None, :]).astype(np.int64)
+        return self.rank_in_group[None, :] < keep[:, self.gid]
+
+    def _random_dec(self, n, cols=None):
+        p = self.problem
+        xl, xu = (p.xl, p.xu) if cols is None else (p.xl[cols], p.xu[cols])
+        return xl + self.rng.random((n, len(xl))) * (xu - xl)
+
+    def _decode(self, M, dec, cols=None):
+        """Full decision vectors from masks (and values) over ``cols`` (all variables when None)."""
+        p = self.problem
+        if cols is None:
+            return np.where(M, dec, self.off_value) if self.real else M.copy()
+        if self.real:
+            X = np.empty((len(M), p.n_var))
+            X[:] = self.off_value
+            X[:, cols] = np.where(M, dec, self.off_value[cols])
+        else:
+            X = np.zeros((len(M), p.n_var), dtype=bool)
+            X[:, cols] = M
+        return X
+
+    # ================================================================== phase 1
+    def _phase1_budget_end(self) -> int:
+        if self.max_evals is None:
+            return self.n_evals + self.phase1_gens * self.pop_size
+        return int(self.phase1_share * self.max_evals)
+
+    def _phase1_batch(self) -> np.ndarray:
+        n = self.pop_size
+        if not hasattr(self, "T"):
+            self._p1_end = self._phase1_budget_end()
+            self._p1_start = self.n_evals
+            self._pre_phase_pop = (self.X, self.F, self.G)
+            T = self.rng.random((n, self.n_g))
+            dec = self._random_dec(n) if self.real else None
+            self._batch = (T, dec, True)
+        else:
+            T, dec = self._vary_real(self.T, self.dec, self.p1_rank, self.p1_crowd)
+            self._batch = (T, dec, False)
+        return self._decode(self._masks_from_thresholds(T), dec)
+
+    def _vary_real(self, T, dec, rank, crowd):
+        """SBX + PM offspring of thresholds (rate 1/G) and values (rate 1/D), same parent pairs."""
+        from ..kernels import bernoulli_sites_mu, binary_tournament, polynomial_mutation, sbx
+
+        rng, n = self.rng, self.pop_size
+        k = (n + 1) // 2
+        win = binary_tournament(rank, crowd, rng.integers(0, len(T), size=(2 * k, 2)))
+        a, b = win[:k], win[k:]
+        cross = np.ones(k, dtype=bool)
+        out = []
+        for A, lo, hi in ((T, np.zeros(T.shape[1]), np.ones(T.shape[1])),
+                          (dec, None if dec is None else self.problem.xl, None if dec is None else self.problem.xu)):
+            if A is None:
+                out.append(None)
+                continue
+            C1, C2 = sbx(A[a], A[b], lo, hi, rng.random((k, A.shape[1])), rng.random((k, A.shape[1])),
+                         cross, self.eta_c)
+            C = np.ascontiguousarray(np.vstack([C1, C2])[:n])
+            sites, mu = bernoulli_sites_mu(rng, C.size, 1.0 / C.shape[1])
+            polynomial_mutation(C, lo, hi, sites, mu, self.eta_m)
+            out.append(C)
+        return out[0], out[1]
+
+    def _phase1_tell(self, n, F, G):
+        T, dec, first = self._batch
+        T, dec = T[:n], None if dec is None else dec[:n]
+        X = self._decode(self._masks_from_thresholds(T), dec)
+        if not first:
+            T = np.concatenate([self.T, T])
+            dec = None if dec is None else np.concatenate([self.dec, dec])
+            X, F = np.concatenate([self.X, X]), np.concatenate([self.F, F])
+            G = None if G is None else np.concatenate([self.G, G])
+        idx, self.p1_rank, self.p1_crowd = survival(F, G, self.pop_size)
+        self.T, self.dec = T[idx], None if dec is None else dec[idx]
+        self.X, self.F, self.G = X[idx], F[idx], None if G is None else G[idx]
+        if self.n_evals + n >= self._p1_end:
+            self._start_phase2()
+
+    # ================================================================== space reduction
+    def _start_phase2(self):
+        p = self.problem
+        front = np.flatnonzero(self.p1_rank == 0)
+        masks = self._masks_from_thresholds(self.T[front])
+        heavy = masks.any(0)
+        light = masks.all(0)
+        n_heavy = int(heavy.sum())
+        extra = max(int(math.ceil(self.margin * n_heavy)), min(p.n_var, 10))
+        outside = np.flatnonzero(~heavy)
+        outside = outside[np.argsort(-self.importance_[outside], kind="stable")][:extra]
+        cols = np.sort(np.concatenate([np.flatnonzero(heavy), outside]))
+        self.cols = cols
+        self.light = light[cols]
+        self._report.update(phase1_evaluations=int(self.n_evals + 0), heavy_anchor=n_heavy,
+                            light_anchor=int(light.sum()), corridor=int(len(cols)), n_groups=self.n_g,
+                            group_source=self.group_source, phase1_front=self.F[front].tolist())
+        if self.max_evals is not None:
+            from ..indicators import hv_normalized
+
+            pf = p.pareto_front()
+            if pf is not None:
+                self._report["phase1_hv"] = hv_normalized(self.F[front], pf)
+        # Phase-2 seeds: the Phase-1 front in corridor coordinates (their F is known)
+        self.M2 = masks[:, cols]
+        self.dec2 = self.dec[front][:, cols] if self.real else None
+        self.X, self.F = self.X[front], self.F[front]
+        self.G = None if self.G is None else self.G[front]
+        self.lam = self.init_flips
+        self.stage = "phase2"
+        self._p2_first = True
+
+    # ================================================================== phase 2
+    def _scores(self):
+        freq = self.M2.mean(0) if len(self.M2) else np.zeros(len(self.cols))
+        return 0.5 * self.imp_rank[self.cols] + 0.5 * freq
+
+    def _flip_counts(self, k):
+        return 1 + self.rng.poisson(self.lam, size=k)
+
+    def _phase2_batch(self) -> np.ndarray:
+        from ..kernels.guided import guided_flips
+
+        rng, n = self.rng, self.pop_size
+        score = self._scores()
+        if self._p2_first:  # importance-aware sampling around the Phase-1 front
+            base = np.arange(n) % len(self.M2)
+            M = self.M2[base].copy()
+            dec = None if not self.real else self.dec2[base].copy()
+            c_on = self._flip_counts(n)
+            c_off = self._flip_counts(n)
+            both = rng.random(n) < 0.5
+            c_on = np.where(both | (rng.random(n) < 0.5), c_on, 0)
+            c_off = np.where(both | (c_on == 0), c_off, 0)
+            U = rng.random((n, int((c_on + c_off).max()), 2))
+            guided_flips(M, ~M, M.copy(), score, c_on, c_off, U)
+            if self.real:
+                from ..kernels import bernoulli_sites_mu, polynomial_mutation
+
+                lo, hi = self.problem.xl[self.cols], self.problem.xu[self.cols]
+                sites, mu = bernoulli_sites_mu(rng, dec.size, 1.0 / dec.shape[1])
+                dec = np.ascontiguousarray(dec)
+                polynomial_mutation(dec, lo, hi, sites, mu, self.eta_m)
+        else:
+            M, dec = self._phase2_offspring(score)
+        self._batch = (M, dec)
+        return self._decode(M, dec, self.cols)
+
+    def _phase2_offspring(self, score):
+        from ..kernels import bernoulli_sites_mu, binary_tournament, polynomial_mutation, sbx
+        from ..kernels.guided import guided_flips
+
+        rng, n = self.rng, self.pop_size
+        win = binary_tournament(self.p2_rank, self.p2_crowd, rng.integers(0, len(self.M2), size=(2 * n, 2)))
+        a, b = win[:n], win[n:]
+        P1, P2 = self.M2[a], self.M2[b]
+        M = P1.copy()
+        # crossover: turn off bits of p1 missing in p2, or turn on bits of p2 missing in p1
+        off_side = rng.random(n) < 0.5
+        cnt = self._flip_counts(n)
+        c_on, c_off = np.where(off_side, 0, cnt), np.where(off_side, cnt, 0)
+        U = rng.random((n, int(cnt.max()), 2))
+        guided_flips(M, ~P1 & P2, P1 & ~P2, score, c_on, c_off, U)
+        # mutation: turn one or more bits off (less important first) or on (more important first)
+        off_side = rng.random(n) < 0.5
+        cnt = self._flip_counts(n)
+        c_on, c_off = np.where(off_side, 0, cnt), np.where(off_side, cnt, 0)
+        U = rng.random((n, int(cnt.max()), 2))
+        guided_flips(M, ~M, M.copy(), score, c_on, c_off, U)
+        dec = None
+        if self.real:
+            lo, hi = self.problem.xl[self.cols], self.problem.xu[self.cols]
+            D1, D2 = self.dec2[a], self.dec2[b]
+            dec, _ = sbx(D1, D2, lo, hi, rng.random(D1.shape), rng.random(D1.shape), np.ones(n, dtype=bool),
+                         self.eta_c)
+            dec = np.ascontiguousarray(dec)
+            sites, mu = bernoulli_sites_mu(rng, dec.size, 1.0 / dec.shape[1])
+            polynomial_mutation(dec, lo, hi, sites, mu, self.eta_m)
+        return M, dec
+
+    def _phase2_tell(self, n, F, G):
+        M, dec = self._batch
+        M, dec = M[:n], None if dec is None else dec[:n]
+        X = self._decode(M, dec, self.cols)
+        n_old = len(self.M2)
+        M = np.concatenate([self.M2, M])
+        dec = None if dec is None else np.concatenate([self.dec2, dec])
+        X, F = np.concatenate([self.X, X]), np.concatenate([self.F, F])
+        G = None if G is None or self.G is None else np.concatenate([self.G, G])
+        keep = unique_rows_first(F)
+        idx, self.p2_rank, self.p2_crowd = survival(F[keep], None if G is None else G[keep], self.pop_size)
+        idx = keep[idx]
+        if not self._p2_first:
+            success = float((idx >= n_old).sum()) / max(n, 1)
+            self.lam *= 1.25 if success > self.target_success else 1 / 1.25
+            self.lam = float(min(max(self.lam, 0.0), max(1.0, 0.25 * len(self.cols))))
+        self._p2_first = False
+        self.M2, self.dec2 = M[idx], None if dec is None else dec[idx]
+        self.X, self.F, self.G = X[idx], F[idx], None if G is None else G[idx]

@@ -1,0 +1,131 @@
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+import lsmoo
+from lsmoo.errors import ConfigError
+from lsmoo.kernels.guided import guided_flips
+from lsmoo.kernels.reference import guided_flips_ref
+
+
+@st.composite
+def flip_case(draw):
+    K = draw(st.integers(0, 5))
+    D = draw(st.integers(1, 12))
+    M = draw(hnp.arrays(bool, (K, D)))
+    c_on = draw(hnp.arrays(bool, (K, D)))
+    score = draw(hnp.arrays(float, D, elements=st.sampled_from([0.0, 0.5, 1.0, 0.25])))
+    n_on = draw(hnp.arrays(np.int64, K, elements=st.integers(0, 4)))
+    n_off = draw(hnp.arrays(np.int64, K, elements=st.integers(0, 4)))
+    T = int((n_on + n_off).max()) if K else 0
+    U = draw(hnp.arrays(float, (K, T, 2), elements=st.floats(0, 1, exclude_max=True)))
+    return M, c_on & ~M, M.copy(), score, n_on, n_off, U
+
+
+@given(flip_case())
+def test_guided_flips_matches_twin(case):
+    M, c_on, c_off, score, n_on, n_off, U = case
+    expected = guided_flips_ref(M, c_on, c_off, score, n_on, n_off, U)
+    got = M.copy()
+    guided_flips(got, c_on, c_off, score, n_on, n_off, U)
+    assert np.array_equal(got, expected)
+    # counts: exactly min(n, available) bits change in each direction
+    turned_on = (got & ~M).sum(1)
+    turned_off = (M & ~got).sum(1)
+    assert np.array_equal(turned_on, np.minimum(n_on, c_on.sum(1)))
+    assert np.array_equal(turned_off, np.minimum(n_off, c_off.sum(1)))
+
+
+def test_guided_flips_prefers_important_variables():
+    rng = np.random.default_rng(0)
+    D, K = 50, 4000
+    score = np.linspace(0, 1, D)
+    M = np.zeros((K, D), dtype=bool)
+    guided_flips(M, ~M, M.copy(), score, np.ones(K, np.int64), np.zeros(K, np.int64), rng.random((K, 1, 2)))
+    freq = M.mean(0)
+    # binary tournament: P(pick j) = (2j + 1) / D^2 — the top half is chosen about 3 times as often
+    assert freq[D // 2:].sum() > 2.5 * freq[: D // 2].sum()
+
+
+def smop(name, d=200):
+    return lsmoo.get_problem(name, n_var=d, n_obj=2)
+
+
+def test_hierarchical_beats_nsga2_on_smop1_and_is_sparse():
+    p = smop("smop1")
+    pf = p.pareto_front()
+    h = lsmoo.minimize(p, "hierarchical", max_evals=10_000, seed=1, indicators_every=0)
+    n = lsmoo.minimize(p, "nsga2", max_evals=10_000, seed=1, indicators_every=0)
+    assert lsmoo.igd(h.F, pf) < 0.5 * lsmoo.igd(n.F, pf)
+    nonzero = (h.X[:, 1:] != 0).mean(1)
+    assert np.median(nonzero) < 0.3
+    assert h.evaluations == 10_000
+
+
+def test_phases_reported_and_recorded():
+    p = smop("smop2")
+    res = lsmoo.minimize(p, "hierarchical", max_evals=6000, seed=2)
+    ex = res.extra
+    assert ex["importance_source"].startswith("probe")
+    assert 0 < ex["heavy_anchor"] <= ex["corridor"] <= p.n_var
+    assert ex["light_anchor"] <= ex["heavy_anchor"]
+    assert ex["phase1_evaluations"] <= 0.3 * 6000 + 100
+    phases = [h["phase"] for h in res.history]
+    assert phases[0] == "importance" and "phase1" in phases and phases[-1] == "phase2"
+    assert phases == sorted(phases, key=["importance", "phase1", "phase2"].index)
+
+
+def test_deterministic_per_seed():
+    p = smop("smop3", 100)
+    a = lsmoo.minimize(p, "hierarchical", max_evals=3000, seed=7, indicators_every=0)
+    b = lsmoo.minimize(p, "hierarchical", max_evals=3000, seed=7, indicators_every=0)
+    assert np.array_equal(a.F, b.F) and np.array_equal(a.X, b.X)
+
+
+def test_sampled_importance_when_probes_do_not_fit():
+    p = smop("smop1", 2000)
+    res = lsmoo.minimize(p, "hierarchical", max_evals=4000, seed=1, indicators_every=0)
+    assert res.extra["importance_source"] == "sample"
+    assert any("random sparse samples" in n for n in res.extra["notes"])
+    assert res.evaluations == 4000
+
+
+def test_binary_problem_uses_problem_importance_and_returns_masks():
+    p = lsmoo.get_problem("fs_wine")
+    res = lsmoo.minimize(p, "hierarchical", max_evals=1500, pop_size=30, seed=1, indicators_every=0)
+    assert res.X.dtype == bool and res.extra["importance_source"] == "problem"
+    assert res.F[:, 0].min() < 0.5  # found small feature subsets
+
+
+def test_problem_groups_are_used():
+    class Grouped(lsmoo.Problem):
+        def __init__(self):
+            super().__init__(n_var=40, n_obj=2, encoding="binary", name="grouped")
+
+        def evaluate(self, X):
+            k = X.sum(1).astype(float)
+            return np.column_stack([k, (X[:, :5] == 0).sum(1) + 0.01 * (40 - k)])
+
+        def groups(self):
+            return np.repeat(np.arange(4), 10)
+
+        def importance(self):
+            return np.r_[np.ones(5), np.zeros(35)]
+
+    res = lsmoo.minimize(Grouped(), "hierarchical", max_evals=2000, pop_size=20, seed=0, indicators_every=0)
+    assert res.extra["group_source"] == "problem" and res.extra["n_groups"] == 4
+    assert (res.F[:, 1] < 1).any()  # the five needed variables found together
+
+
+@pytest.mark.parametrize("kw", [dict(phase1_share=1.5), dict(importance="magic"), dict(target_success=0),
+                                dict(n_groups=0)])
+def test_bad_parameters(kw):
+    with pytest.raises(ConfigError):
+        lsmoo.get_algorithm("hierarchical", **kw)
+
+
+def test_importance_problem_required_when_asked():
+    with pytest.raises(ConfigError, match="defines no importance"):
+        lsmoo.minimize(smop("smop1", 50), lsmoo.get_algorithm("hierarchical", importance="problem"), max_evals=500)
