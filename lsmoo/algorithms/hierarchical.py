@@ -7,7 +7,9 @@ as fit in ``probe_share`` of the budget), or — when even one round does not fi
 
 Phase 1, coarse and continuous: NSGA-II over one threshold τ_g ∈ [0, 1] per variable group (groups
 from ``problem.groups()`` or, by default, ``n_groups`` blocks of the importance ranking). A threshold
-keeps the ⌊(1 − τ_g)·|g|⌉ most important variables of its group. For real-coded problems the
+keeps the ⌊(1 − τ_g)·|g|⌉ most important variables of its group. The first population walks the
+importance path: individual j keeps the k_j most important variables overall, k_j spread from a
+handful to all (quadratically, so that sparse solutions are well represented). For real-coded problems the
 non-zero values co-evolve as a real vector (SBX/PM), x = dec ⊙ mask.
 
 Space reduction: the union of the Phase-1 front's masks is the heavy anchor, their intersection the
@@ -270,13 +272,28 @@ class Hierarchical(Algorithm):
             self._p1_end = self._phase1_budget_end()
             self._p1_start = self.n_evals
             self._pre_phase_pop = (self.X, self.F, self.G)
-            T = self.rng.random((n, self.n_g))
+            T = self._importance_path_thresholds(n)
             dec = self._random_dec(n) if self.real else None
             self._batch = (T, dec, True)
         else:
             T, dec = self._vary_real(self.T, self.dec, self.p1_rank, self.p1_crowd)
             self._batch = (T, dec, False)
         return self._decode(self._masks_from_thresholds(T), dec)
+
+    def _importance_path_thresholds(self, n):
+        """Importance-aware first population: individual j keeps the k_j globally most important
+        variables, k_j/D = ((j + ½)/n)² (a third of them keep under 10 %), expressed as group
+        thresholds, with a little noise so that groups can drift apart."""
+        p = self.problem
+        density = ((np.arange(n) + 0.5) / n) ** 2
+        order = np.argsort(-self.importance_, kind="stable")
+        pos = np.empty(p.n_var)
+        pos[order] = np.arange(p.n_var)
+        kept = pos[None, :] < np.rint(density * p.n_var)[:, None]           # n × D, top-k masks
+        frac = np.stack([np.bincount(self.gid, weights=row, minlength=self.n_g) for row in kept.astype(float)])
+        T = 1.0 - frac / self.group_size[None, :]
+        T += self.rng.uniform(-0.02, 0.02, size=T.shape)
+        return np.clip(T, 0.0, 1.0)
 
     def _vary_real(self, T, dec, rank, crowd):
         """SBX + PM offspring of thresholds (rate 1/G) and values (rate 1/D), same parent pairs."""
