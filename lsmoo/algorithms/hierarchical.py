@@ -283,7 +283,7 @@ class Hierarchical(Algorithm):
     def _importance_path_thresholds(self, n):
         """Importance-aware first population: individual j keeps the k_j globally most important
         variables, k_j/D = ((j + ½)/n)² (a third of them keep under 10 %), expressed as group
-        thresholds, with a little noise so that groups can drift apart."""
+        thresholds, with a little noise on the partially kept groups."""
         p = self.problem
         density = ((np.arange(n) + 0.5) / n) ** 2
         order = np.argsort(-self.importance_, kind="stable")
@@ -292,8 +292,9 @@ class Hierarchical(Algorithm):
         kept = pos[None, :] < np.rint(density * p.n_var)[:, None]           # n × D, top-k masks
         frac = np.stack([np.bincount(self.gid, weights=row, minlength=self.n_g) for row in kept.astype(float)])
         T = 1.0 - frac / self.group_size[None, :]
-        T += self.rng.uniform(-0.02, 0.02, size=T.shape)
-        return np.clip(T, 0.0, 1.0)
+        noise = self.rng.uniform(-0.02, 0.02, size=T.shape)
+        partial = (T > 0.0) & (T < 1.0)  # only boundary groups drift: no stray variables elsewhere
+        return np.clip(np.where(partial, T + noise, T), 0.0, 1.0)
 
     def _vary_real(self, T, dec, rank, crowd):
         """SBX + PM offspring of thresholds (rate 1/G) and values (rate 1/D), same parent pairs."""
