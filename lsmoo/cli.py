@@ -133,8 +133,7 @@ def cmd_list(args) -> int:
     for name in problems.names():
         f = problems.entry(name).factory
         doc = ((getattr(f, "__doc__", None) or "").strip().splitlines() or [""])[0]
-        dv = getattr(f, "default_n_var", None)
-        rows.append((name, getattr(f, "default_encoding", "real"), "-" if dv is None else str(dv),
+        rows.append((name, getattr(f, "default_encoding", "real"), _default_size(f),
                      str(getattr(f, "default_n_obj", "-")), "yes" if getattr(f, "sparse", False) else "no", doc))
     header = ("name", "encoding", "n_var", "n_obj", "sparse", "description")
     _table([header] + rows)
@@ -146,6 +145,18 @@ def cmd_list(args) -> int:
                       ((e.factory.__doc__ or "").strip().splitlines() or [""])[0]))
     _table([("name", "description")] + arows)
     return 0
+
+
+def _default_size(factory) -> str:
+    """The default n_var: the class attribute, or (when it depends on other defaults) the size of an
+    instance built with all defaults."""
+    dv = getattr(factory, "default_n_var", None)
+    if dv is not None:
+        return str(dv)
+    try:
+        return str(factory().n_var)
+    except Exception:
+        return "-"
 
 
 def _table(rows, max_width=70):

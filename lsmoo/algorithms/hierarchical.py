@@ -60,7 +60,8 @@ class Hierarchical(Algorithm):
     def __init__(self, pop_size: int = 100, phase1_share: float = 0.3, n_groups: int | None = None,
                  importance: str = "auto", probe_share: float = 0.05, max_probe_rounds: int = 5,
                  margin: float = 0.25, eta_c: float = 20.0, eta_m: float = 20.0,
-                 target_success: float = 0.2, init_flips: float = 1.0, phase1_gens: int = 50):
+                 target_success: float = 0.2, init_flips: float = 1.0, phase1_gens: int = 50,
+                 value_mutation: str = "corridor"):
         super().__init__(pop_size)
         self.phase1_share = real_in(phase1_share, "phase1_share", self.name, 0.0, 0.95)
         self.n_groups = None if n_groups is None else positive_int(n_groups, "n_groups", self.name)
@@ -76,6 +77,9 @@ class Hierarchical(Algorithm):
         self.target_success = real_in(target_success, "target_success", self.name, 0.0, 1.0, lo_open=True)
         self.init_flips = real_in(init_flips, "init_flips", self.name, 0.0, 1e9)
         self.phase1_gens = positive_int(phase1_gens, "phase1_gens", self.name)
+        if value_mutation not in ("corridor", "global"):
+            raise ConfigError(f"{self.name}: value_mutation must be 'corridor' or 'global', got {value_mutation!r}")
+        self.value_mutation = value_mutation
 
     # ================================================================== setup
     def _setup(self):
@@ -371,6 +375,10 @@ class Hierarchical(Algorithm):
         freq = self.M2.mean(0) if len(self.M2) else np.zeros(len(self.cols))
         return 0.5 * self.imp_rank[self.cols] + 0.5 * freq
 
+    def _pm_rate(self, width: int) -> float:
+        """Phase-2 polynomial-mutation rate of the values: 1/|corridor|, or 1/D ("global")."""
+        return 1.0 / (width if self.value_mutation == "corridor" else self.problem.n_var)
+
     def _flip_counts(self, k):
         return 1 + self.rng.poisson(self.lam, size=k)
 
@@ -394,7 +402,7 @@ class Hierarchical(Algorithm):
                 from ..kernels import bernoulli_sites_mu, polynomial_mutation
 
                 lo, hi = self.problem.xl[self.cols], self.problem.xu[self.cols]
-                sites, mu = bernoulli_sites_mu(rng, dec.size, 1.0 / dec.shape[1])
+                sites, mu = bernoulli_sites_mu(rng, dec.size, self._pm_rate(dec.shape[1]))
                 dec = np.ascontiguousarray(dec)
                 polynomial_mutation(dec, lo, hi, sites, mu, self.eta_m)
         else:
@@ -430,7 +438,7 @@ class Hierarchical(Algorithm):
             dec, _ = sbx(D1, D2, lo, hi, rng.random(D1.shape), rng.random(D1.shape), np.ones(n, dtype=bool),
                          self.eta_c)
             dec = np.ascontiguousarray(dec)
-            sites, mu = bernoulli_sites_mu(rng, dec.size, 1.0 / dec.shape[1])
+            sites, mu = bernoulli_sites_mu(rng, dec.size, self._pm_rate(dec.shape[1]))
             polynomial_mutation(dec, lo, hi, sites, mu, self.eta_m)
         return M, dec
 
