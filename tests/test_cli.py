@@ -67,3 +67,22 @@ def test_bad_input_one_line_error(tmp_path, args, message):
 def test_no_command_prints_help():
     proc = lsmoo_cli()
     assert proc.returncode == 2 and "solve" in proc.stdout
+
+
+@pytest.mark.parametrize("algo", ["hierarchical", "sparseea"])
+def test_solve_sparse_algorithms_from_cli(tmp_path, algo):
+    out = tmp_path / algo
+    rc = main(["solve", "smop1", "--n-var", "100", "--algo", algo, "--max-evals", "2500", "--seed", "1",
+               "--out", str(out), "--quiet"])
+    assert rc == 0
+    meta = json.loads((out / "meta.json").read_text())
+    assert meta["algo"] == algo and meta["evaluations"] == 2500
+    hist = (out / "history.csv").read_text().splitlines()
+    assert hist[0].endswith(",phase")
+
+
+def test_demo_runs_embedded_default(tmp_path):
+    out = tmp_path / "demo"
+    assert main(["demo", "--out", str(out), "--max-evals", "1500", "--quiet"]) == 0
+    meta = json.loads((out / "meta.json").read_text())
+    assert meta["problem"] == "smop1" and meta["n_var"] == 1000

@@ -57,11 +57,11 @@ class Hierarchical(Algorithm):
 
     name = "hierarchical"
 
-    def __init__(self, pop_size: int = 100, phase1_share: float = 0.3, n_groups: int | None = None,
+    def __init__(self, pop_size: int = 100, phase1_share: float = 0.2, n_groups: int | None = None,
                  importance: str = "auto", probe_share: float = 0.05, max_probe_rounds: int = 5,
                  margin: float = 0.25, eta_c: float = 20.0, eta_m: float = 20.0,
                  target_success: float = 0.2, init_flips: float = 1.0, phase1_gens: int = 50,
-                 value_mutation: str = "corridor"):
+                 value_mutation: str = "corridor", success_rule: str = "dominance"):
         super().__init__(pop_size)
         self.phase1_share = real_in(phase1_share, "phase1_share", self.name, 0.0, 0.95)
         self.n_groups = None if n_groups is None else positive_int(n_groups, "n_groups", self.name)
@@ -80,6 +80,9 @@ class Hierarchical(Algorithm):
         if value_mutation not in ("corridor", "global"):
             raise ConfigError(f"{self.name}: value_mutation must be 'corridor' or 'global', got {value_mutation!r}")
         self.value_mutation = value_mutation
+        if success_rule not in ("dominance", "survival"):
+            raise ConfigError(f"{self.name}: success_rule must be 'dominance' or 'survival', got {success_rule!r}")
+        self.success_rule = success_rule
 
     # ================================================================== setup
     def _setup(self):
@@ -418,6 +421,7 @@ class Hierarchical(Algorithm):
         win = binary_tournament(self.p2_rank, self.p2_crowd, rng.integers(0, len(self.M2), size=(2 * n, 2)))
         a, b = win[:n], win[n:]
         P1, P2 = self.M2[a], self.M2[b]
+        self._parents_F = self.F[a]
         M = P1.copy()
         # crossover: turn off bits of p1 missing in p2, or turn on bits of p2 missing in p1
         off_side = rng.random(n) < 0.5
@@ -455,7 +459,11 @@ class Hierarchical(Algorithm):
         idx, self.p2_rank, self.p2_crowd = survival(F[keep], None if G is None else G[keep], self.pop_size)
         idx = keep[idx]
         if not self._p2_first:
-            success = float((idx >= n_old).sum()) / max(n, 1)
+            if self.success_rule == "survival":
+                success = float((idx >= n_old).sum()) / max(n, 1)
+            else:  # offspring that dominate the parent they were copied from
+                Fo, Fp = F[n_old:], self._parents_F[:n]
+                success = float(((Fo <= Fp).all(1) & (Fo < Fp).any(1)).mean())
             self.lam *= 1.25 if success > self.target_success else 1 / 1.25
             self.lam = float(min(max(self.lam, 0.0), max(1.0, 0.25 * len(self.cols))))
         self._p2_first = False
