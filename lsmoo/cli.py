@@ -228,9 +228,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--all", action="store_true", help="print every row")
     p.set_defaults(func=cmd_show)
 
-    p = sub.add_parser("demo", help="run the embedded default job (SMOP1, D=1000)")
+    p = sub.add_parser("demo", help="run the embedded default job (hierarchical engine on SMOP1, D=1000)")
     p.add_argument("--out", default="runs/demo")
-    p.add_argument("--algo", default="nsga2")
+    p.add_argument("--algo", default="hierarchical")
     p.add_argument("--max-evals", type=positive_int, default=20_000)
     p.add_argument("--seed", type=seed_int, default=1)
     p.add_argument("--quiet", action="store_true")
