@@ -8,7 +8,7 @@ the hierarchical engine (crossover: candidates p1&~p2 / ~p1&p2; mutation: mask /
 
 Exact semantics (shared by the kernel and its numpy twin :func:`guided_flips_ref`): per row k, the
 on-candidates are the indices j with ``cand_on[k, j]`` in increasing order, forming a list L. For
-t = 0 … n_on[k]−1 while L is not empty: a = ⌊U[k,t,0]·|L|⌋, b = ⌊U[k,t,1]·|L|⌋; the winner is a if
+t = 0 … n_on[k]−1 while L is not empty: a = min(⌊U[k,t,0]·|L|⌋, |L|−1), b likewise from U[k,t,1]; the winner is a if
 score[L[a]] >= score[L[b]] else b; set M[k, L[winner]] = True; remove it from L by moving the last
 element of L into its place. Then the off-candidates likewise with t continuing after the last on-pick
 (t = n_on[k] … n_on[k]+n_off[k]−1); the loser is a if score[L[a]] <= score[L[b]] else b and is set False.
@@ -39,8 +39,8 @@ def _guided_flips_kernel(M, cand_on, cand_off, score, n_on, n_off, U):
         for _ in range(n_on[k]):
             if no == 0:
                 break
-            a = int(U[k, t, 0] * no)
-            b = int(U[k, t, 1] * no)
+            a = min(int(U[k, t, 0] * no), no - 1)
+            b = min(int(U[k, t, 1] * no), no - 1)
             t += 1
             w = a if score[buf_on[a]] >= score[buf_on[b]] else b
             M[k, buf_on[w]] = True
@@ -50,8 +50,8 @@ def _guided_flips_kernel(M, cand_on, cand_off, score, n_on, n_off, U):
         for _ in range(n_off[k]):
             if nf == 0:
                 break
-            a = int(U[k, t, 0] * nf)
-            b = int(U[k, t, 1] * nf)
+            a = min(int(U[k, t, 0] * nf), nf - 1)
+            b = min(int(U[k, t, 1] * nf), nf - 1)
             t += 1
             w = a if score[buf_off[a]] <= score[buf_off[b]] else b
             M[k, buf_off[w]] = False

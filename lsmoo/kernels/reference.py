@@ -154,7 +154,7 @@ def guided_flips_ref(M, cand_on, cand_off, score, n_on, n_off, U):
             for _ in range(int(count[k])):
                 if not L:
                     break
-                a, b = int(U[k, t, 0] * len(L)), int(U[k, t, 1] * len(L))
+                a, b = (min(int(U[k, t, i] * len(L)), len(L) - 1) for i in (0, 1))
                 t += 1
                 if turn_on:
                     w = a if score[L[a]] >= score[L[b]] else b

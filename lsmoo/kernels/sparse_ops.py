@@ -11,6 +11,9 @@ off.  This module holds those operators:
 * :func:`mask_crossover` — one child per pair: a copy of parent 1 with one bit changed;
 * :func:`mask_mutation` — one bit changed per row, in place.
 
+The two one-bit operators run on :func:`lsmoo.kernels.guided.guided_flips` (the hierarchical engine's
+several-bit generalization, score = −fitness) with one flip per row.
+
 "Binary tournament inside a set" is always done the same way (PlatEMO's ``TournamentSelection(2, 1,
 fitness)``): two candidates are drawn uniformly *with replacement* from the set's members (listed in
 ascending variable order), at positions ``floor(u_a * n)`` and ``floor(u_b * n)`` for pre-drawn
@@ -49,79 +52,14 @@ def _tournament_masks_kernel(fitness, counts, cand, D):
     return M
 
 
-@numba.njit(cache=True)
-def _member(row_a, row_b, d, mode):
-    """Is variable d in the set? mode 0: a & ~b, 1: ~a & b, 2: a, 3: ~a."""
-    if mode == 0:
-        return row_a[d] and not row_b[d]
-    if mode == 1:
-        return (not row_a[d]) and row_b[d]
-    if mode == 2:
-        return row_a[d]
-    return not row_a[d]
+def _one_flip(M, cand_on, cand_off, fitness, u_choice, u_a, u_b):
+    """One tournament flip per row through the shared guided-flip kernel: off (worse = higher
+    fitness) when u_choice < 0.5, else on (better = lower fitness); ties keep the first candidate."""
+    from .guided import guided_flips
 
-
-@numba.njit(cache=True)
-def _pick(row_a, row_b, mode, fitness, ua, ub, worse):
-    """Tournament winner inside the set given by ``mode`` (see ``_member``), or -1 if the set is empty."""
-    D = row_a.shape[0]
-    n = 0
-    for d in range(D):
-        if _member(row_a, row_b, d, mode):
-            n += 1
-    if n == 0:
-        return -1
-    ia = int(ua * n)
-    ib = int(ub * n)
-    if ia > n - 1:
-        ia = n - 1
-    if ib > n - 1:
-        ib = n - 1
-    a = -1
-    b = -1
-    c = 0
-    for d in range(D):
-        if _member(row_a, row_b, d, mode):
-            if c == ia:
-                a = d
-            if c == ib:
-                b = d
-            if a >= 0 and b >= 0:
-                break
-            c += 1
-    if worse:
-        return b if fitness[b] > fitness[a] else a
-    return b if fitness[b] < fitness[a] else a
-
-
-@numba.njit(cache=True)
-def _mask_crossover_kernel(P1, P2, fitness, u_choice, u_a, u_b):
-    K = P1.shape[0]
-    C = P1.copy()
-    for k in range(K):
-        if u_choice[k] < 0.5:
-            w = _pick(P1[k], P2[k], 0, fitness, u_a[k], u_b[k], True)
-            if w >= 0:
-                C[k, w] = False
-        else:
-            w = _pick(P1[k], P2[k], 1, fitness, u_a[k], u_b[k], False)
-            if w >= 0:
-                C[k, w] = True
-    return C
-
-
-@numba.njit(cache=True)
-def _mask_mutation_kernel(M, fitness, u_choice, u_a, u_b):
-    K = M.shape[0]
-    for k in range(K):
-        if u_choice[k] < 0.5:
-            w = _pick(M[k], M[k], 2, fitness, u_a[k], u_b[k], True)
-            if w >= 0:
-                M[k, w] = False
-        else:
-            w = _pick(M[k], M[k], 3, fitness, u_a[k], u_b[k], False)
-            if w >= 0:
-                M[k, w] = True
+    off = u_choice < 0.5
+    U = np.stack([u_a, u_b], axis=-1)[:, None, :]
+    guided_flips(M, cand_on, cand_off, -fitness, (~off).astype(np.int64), off.astype(np.int64), U)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -211,7 +149,9 @@ def mask_crossover(P1, P2, fitness, u_choice, u_a, u_b):
     K, D = P1.shape
     fitness = _fitness(fitness, D, fn)
     u_choice, u_a, u_b = _uniforms(K, fn, u_choice=u_choice, u_a=u_a, u_b=u_b)
-    return _mask_crossover_kernel(P1, P2, fitness, u_choice, u_a, u_b)
+    C = P1.copy()
+    _one_flip(C, ~P1 & P2, P1 & ~P2, fitness, u_choice, u_a, u_b)
+    return C
 
 
 def mask_mutation(M, fitness, u_choice, u_a, u_b):
@@ -232,4 +172,4 @@ def mask_mutation(M, fitness, u_choice, u_a, u_b):
     K, D = M.shape
     fitness = _fitness(fitness, D, fn)
     u_choice, u_a, u_b = _uniforms(K, fn, u_choice=u_choice, u_a=u_a, u_b=u_b)
-    _mask_mutation_kernel(M, fitness, u_choice, u_a, u_b)
+    _one_flip(M, ~M, M.copy(), fitness, u_choice, u_a, u_b)
