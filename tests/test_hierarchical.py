@@ -129,3 +129,11 @@ def test_bad_parameters(kw):
 def test_importance_problem_required_when_asked():
     with pytest.raises(ConfigError, match="defines no importance"):
         lsmoo.minimize(smop("smop1", 50), lsmoo.get_algorithm("hierarchical", importance="problem"), max_evals=500)
+
+
+def test_instance_reused_across_runs_gives_the_same_result():
+    p = smop("smop1", 100)
+    algo = lsmoo.get_algorithm("hierarchical")
+    a = lsmoo.minimize(p, algo, max_evals=2500, seed=3, indicators_every=0)
+    b = lsmoo.minimize(p, algo, max_evals=2500, seed=3, indicators_every=0)
+    assert np.array_equal(a.F, b.F)

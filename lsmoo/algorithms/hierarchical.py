@@ -97,6 +97,7 @@ class Hierarchical(Algorithm):
         self._probe_rounds = 0
         self._probe_queue = []
         self._report = {}
+        self.T = self.dec = None
         imp = p.importance() if self.importance in ("auto", "problem") else None
         if self.importance == "problem" and imp is None:
             raise ConfigError(f"{self.name}: importance='problem' but {p.name} defines no importance()")
@@ -275,7 +276,7 @@ class Hierarchical(Algorithm):
 
     def _phase1_batch(self) -> np.ndarray:
         n = self.pop_size
-        if not hasattr(self, "T"):
+        if self.T is None:
             self._p1_end = self._phase1_budget_end()
             self._p1_start = self.n_evals
             self._pre_phase_pop = (self.X, self.F, self.G)
@@ -338,7 +339,7 @@ class Hierarchical(Algorithm):
         idx, self.p1_rank, self.p1_crowd = survival(F, G, self.pop_size)
         self.T, self.dec = T[idx], None if dec is None else dec[idx]
         self.X, self.F, self.G = X[idx], F[idx], None if G is None else G[idx]
-        if self.n_evals + n >= self._p1_end:
+        if self.n_evals >= self._p1_end:  # n_evals already counts this batch
             self._start_phase2()
 
     # ================================================================== space reduction
@@ -355,7 +356,7 @@ class Hierarchical(Algorithm):
         cols = np.sort(np.concatenate([np.flatnonzero(heavy), outside]))
         self.cols = cols
         self.light = light[cols]
-        self._report.update(phase1_evaluations=int(self.n_evals + 0), heavy_anchor=n_heavy,
+        self._report.update(phase1_evaluations=int(self.n_evals), heavy_anchor=n_heavy,
                             light_anchor=int(light.sum()), corridor=int(len(cols)), n_groups=self.n_g,
                             group_source=self.group_source, phase1_front=self.F[front].tolist())
         if self.max_evals is not None:
