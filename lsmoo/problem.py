@@ -47,6 +47,9 @@ class Problem:
 
     #: registry metadata, filled in by subclasses (shown by ``lsmoo list``)
     sparse: bool = False
+    #: binary problems only: True → evaluate() receives bit-packed rows (uint8, np.packbits layout,
+    #: N × ceil(n_var/8)) instead of bool rows; see docs/packed.md
+    packed_input: bool = False
 
     def __init__(self, n_var, n_obj, xl=0.0, xu=1.0, encoding: str = "real", n_constr: int = 0,
                  name: str | None = None):
@@ -106,16 +109,31 @@ class Problem:
     def __call__(self, X):
         return self.evaluate_checked(X)
 
-    def evaluate_checked(self, X):
+    def evaluate_checked(self, X, packed: bool = False):
         """Evaluate and validate: returns ``(F, G)`` with ``F`` float64 ``N × n_obj`` and ``G`` or None.
 
-        Raises :class:`ProblemError` naming the problem when the result has the wrong shape, is not
-        numeric, or contains NaN/inf.
+        ``X`` is ``N × n_var`` (bool rows for binary problems), or for binary problems with
+        ``packed=True`` bit-packed rows (uint8, ``N × ceil(n_var/8)``). Rows reach ``evaluate()`` packed
+        when the problem declares ``packed_input = True`` and as bool rows otherwise, converted as needed.
+
+        Raises :class:`ProblemError` naming the problem when the input or the result has the wrong
+        shape, the result is not numeric, or it contains NaN/inf.
         """
         X = np.asarray(X)
-        if X.ndim != 2 or X.shape[1] != self.n_var:
-            raise ProblemError(f"{self.name}: evaluate() needs an N × {self.n_var} array, got shape {X.shape}")
+        width = (self.n_var + 7) // 8 if packed else self.n_var
+        if packed and self.encoding != "binary":
+            raise ProblemError(f"{self.name}: packed rows are only for binary problems")
+        if X.ndim != 2 or X.shape[1] != width:
+            what = f"N × {width} packed" if packed else f"N × {self.n_var}"
+            raise ProblemError(f"{self.name}: evaluate() needs an {what} array, got shape {X.shape}")
         n = X.shape[0]
+        if self.encoding == "binary":
+            from .kernels import packed as pk
+
+            if self.packed_input and not packed:
+                X = pk.pack(X)
+            elif packed and not self.packed_input:
+                X = pk.unpack(X, self.n_var)
         out = self.evaluate(X)
         G = None
         if isinstance(out, tuple):

@@ -102,3 +102,52 @@ def test_import_lsmoo_is_light():
             "print(','.join(bad))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
+
+
+class CountOnes(lsmoo.Problem):
+    """Binary problem that reads packed rows: f1 = ones, f2 = zeros."""
+
+    packed_input = True
+
+    def __init__(self, n_var=13):
+        super().__init__(n_var=n_var, n_obj=2, encoding="binary", name="countones")
+        self.seen = None
+
+    def evaluate(self, P):
+        from lsmoo.kernels.packed import popcount
+
+        self.seen = P
+        k = popcount(P).astype(float)
+        return np.column_stack([k, self.n_var - k])
+
+
+def test_packed_input_problem_receives_packed_rows():
+    p = CountOnes()
+    X = np.zeros((3, 13), dtype=bool)
+    X[0, :5] = True
+    X[2] = True
+    F, _ = p.evaluate_checked(X)
+    assert p.seen.dtype == np.uint8 and p.seen.shape == (3, 2)
+    assert F[:, 0].tolist() == [5, 0, 13]
+    # packed rows in, packed rows through; and to a bool-row problem they are unpacked
+    F2, _ = p.evaluate_checked(np.packbits(X, axis=1), packed=True)
+    assert np.array_equal(F, F2)
+
+    class Bool(CountOnes):
+        packed_input = False
+
+        def evaluate(self, X):
+            self.seen = X
+            k = X.sum(1).astype(float)
+            return np.column_stack([k, self.n_var - k])
+
+    b = Bool()
+    F3, _ = b.evaluate_checked(np.packbits(X, axis=1), packed=True)
+    assert b.seen.dtype == bool and np.array_equal(b.seen, X) and np.array_equal(F3, F)
+    with pytest.raises(ProblemError, match="N × 2 packed"):
+        b.evaluate_checked(X, packed=True)
+
+
+def test_packed_input_problem_solved_by_nsga2():
+    res = lsmoo.minimize(CountOnes(40), "nsga2", max_evals=600, pop_size=20, seed=1)
+    assert res.X.dtype == bool and np.all(res.F.sum(1) == 40)
