@@ -58,7 +58,7 @@ class Hierarchical(Algorithm):
     name = "hierarchical"
 
     def __init__(self, pop_size: int = 100, phase1_share: float = 0.2, n_groups: int | None = None,
-                 importance: str = "auto", probe_share: float = 0.05, max_probe_rounds: int = 5,
+                 importance: str = "auto", probe_share: float = 0.1, max_probe_rounds: int = 5,
                  margin: float = 0.25, eta_c: float = 20.0, eta_m: float = 20.0,
                  target_success: float = 0.2, init_flips: float = 1.0, phase1_gens: int = 50,
                  value_mutation: str = "corridor", success_rule: str = "dominance"):
