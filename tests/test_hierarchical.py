@@ -137,3 +137,31 @@ def test_instance_reused_across_runs_gives_the_same_result():
     a = lsmoo.minimize(p, algo, max_evals=2500, seed=3, indicators_every=0)
     b = lsmoo.minimize(p, algo, max_evals=2500, seed=3, indicators_every=0)
     assert np.array_equal(a.F, b.F)
+
+
+def test_moead_selection_option():
+    p = smop("smop1")
+    pf = p.pareto_front()
+    res = lsmoo.minimize(p, lsmoo.get_algorithm("hierarchical", selection="moead"), max_evals=10_000, seed=1,
+                         indicators_every=0)
+    nsga = lsmoo.minimize(p, "nsga2", max_evals=10_000, seed=1, indicators_every=0)
+    assert res.extra["selection"] == "moead" and res.evaluations == 10_000
+    assert lsmoo.igd(res.F, pf) < 0.5 * lsmoo.igd(nsga.F, pf)
+    again = lsmoo.minimize(p, lsmoo.get_algorithm("hierarchical", selection="moead"), max_evals=10_000, seed=1,
+                           indicators_every=0)
+    assert np.array_equal(res.F, again.F)
+
+
+def test_moead_three_objectives_population_follows_weights():
+    p = lsmoo.get_problem("smop1", n_var=100, n_obj=3)
+    algo = lsmoo.get_algorithm("hierarchical", selection="moead", pop_size=50)
+    res = lsmoo.minimize(p, algo, max_evals=4000, seed=2, indicators_every=0)
+    assert len(algo.W) == len(res.pop_F) <= 50 and res.F.shape[1] == 3
+
+
+def test_phase2_hv_gain_reported():
+    p = smop("smop1", 100)
+    res = lsmoo.minimize(p, "hierarchical", max_evals=5000, seed=1, indicators_every=0)
+    ex = res.extra
+    assert ex["phase2_hv_gain"] == pytest.approx(ex["final_hv"] - ex["phase1_hv"])
+    assert ex["final_hv"] >= ex["phase1_hv"] - 1e-9

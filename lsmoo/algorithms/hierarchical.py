@@ -61,7 +61,9 @@ class Hierarchical(Algorithm):
                  importance: str = "auto", probe_share: float = 0.1, max_probe_rounds: int = 5,
                  margin: float = 0.25, eta_c: float = 20.0, eta_m: float = 20.0,
                  target_success: float = 0.2, init_flips: float = 1.0, phase1_gens: int = 50,
-                 value_mutation: str = "corridor", success_rule: str = "dominance"):
+                 value_mutation: str = "corridor", success_rule: str = "dominance",
+                 selection: str = "nsga2", moead_neighbors: float = 0.1, moead_delta: float = 0.9,
+                 moead_nr: int = 2):
         super().__init__(pop_size)
         self.phase1_share = real_in(phase1_share, "phase1_share", self.name, 0.0, 0.95)
         self.n_groups = None if n_groups is None else positive_int(n_groups, "n_groups", self.name)
@@ -83,6 +85,12 @@ class Hierarchical(Algorithm):
         if success_rule not in ("dominance", "survival"):
             raise ConfigError(f"{self.name}: success_rule must be 'dominance' or 'survival', got {success_rule!r}")
         self.success_rule = success_rule
+        if selection not in ("nsga2", "moead"):
+            raise ConfigError(f"{self.name}: selection must be 'nsga2' or 'moead', got {selection!r}")
+        self.selection = selection
+        self.moead_neighbors = real_in(moead_neighbors, "moead_neighbors", self.name, 0.0, 1.0, lo_open=True)
+        self.moead_delta = real_in(moead_delta, "moead_delta", self.name, 0.0, 1.0)
+        self.moead_nr = positive_int(moead_nr, "moead_nr", self.name)
 
     # ================================================================== setup
     def _setup(self):
@@ -157,8 +165,14 @@ class Hierarchical(Algorithm):
             self._phase2_tell(n, F, G)
 
     def report(self) -> dict:
-        return dict(self._report, importance_source=getattr(self, "_importance_source", None),
-                    notes=list(self.notes))
+        out = dict(self._report, importance_source=getattr(self, "_importance_source", None),
+                   notes=list(self.notes), selection=self.selection)
+        if "phase1_hv" in out and self.stage == "phase2":
+            from ..indicators import hv_normalized
+
+            out["final_hv"] = hv_normalized(self.result()[1], self.problem.pareto_front())
+            out["phase2_hv_gain"] = out["final_hv"] - out["phase1_hv"]
+        return out
 
     # ================================================================== stage 0: importance
     def _importance_batch(self) -> np.ndarray:
@@ -418,9 +432,14 @@ class Hierarchical(Algorithm):
         from ..kernels import bernoulli_sites_mu, binary_tournament, polynomial_mutation, sbx
         from ..kernels.guided import guided_flips
 
-        rng, n = self.rng, self.pop_size
-        win = binary_tournament(self.p2_rank, self.p2_crowd, rng.integers(0, len(self.M2), size=(2 * n, 2)))
-        a, b = win[:n], win[n:]
+        rng = self.rng
+        if self.selection == "moead":
+            n = len(self.M2)
+            a, b = self._moead_parents()
+        else:
+            n = self.pop_size
+            win = binary_tournament(self.p2_rank, self.p2_crowd, rng.integers(0, len(self.M2), size=(2 * n, 2)))
+            a, b = win[:n], win[n:]
         P1, P2 = self.M2[a], self.M2[b]
         self._parents_F = self.F[a]
         M = P1.copy()
@@ -451,6 +470,8 @@ class Hierarchical(Algorithm):
         M, dec = self._batch
         M, dec = M[:n], None if dec is None else dec[:n]
         X = self._decode(M, dec, self.cols)
+        if self.selection == "moead":
+            return self._moead_tell(M, dec, X, F, G)
         n_old = len(self.M2)
         M = np.concatenate([self.M2, M])
         dec = None if dec is None else np.concatenate([self.dec2, dec])
@@ -460,13 +481,81 @@ class Hierarchical(Algorithm):
         idx, self.p2_rank, self.p2_crowd = survival(F[keep], None if G is None else G[keep], self.pop_size)
         idx = keep[idx]
         if not self._p2_first:
-            if self.success_rule == "survival":
-                success = float((idx >= n_old).sum()) / max(n, 1)
-            else:  # offspring that dominate the parent they were copied from
-                Fo, Fp = F[n_old:], self._parents_F[:n]
-                success = float(((Fo <= Fp).all(1) & (Fo < Fp).any(1)).mean())
-            self.lam *= 1.25 if success > self.target_success else 1 / 1.25
-            self.lam = float(min(max(self.lam, 0.0), max(1.0, 0.25 * len(self.cols))))
+            self._adapt(F[n_old:], idx >= n_old)
         self._p2_first = False
+        self.M2, self.dec2 = M[idx], None if dec is None else dec[idx]
+        self.X, self.F, self.G = X[idx], F[idx], None if G is None else G[idx]
+
+    def _adapt(self, F_off, survived):
+        """The 1/5-style rule on the number of flipped bits (see the module docstring)."""
+        if self.success_rule == "survival":
+            success = float(np.mean(survived))
+        else:  # offspring that dominate the parent they were copied from
+            Fp = self._parents_F[: len(F_off)]
+            success = float(((F_off <= Fp).all(1) & (F_off < Fp).any(1)).mean())
+        self.lam *= 1.25 if success > self.target_success else 1 / 1.25
+        self.lam = float(min(max(self.lam, 0.0), max(1.0, 0.25 * len(self.cols))))
+
+    # ------------------------------------------------------------------ MOEA/D selection (option)
+    def _moead_setup(self):
+        from ..problems._reference import uniform_point
+
+        W = uniform_point(self.pop_size, self.problem.n_obj)
+        self.W = np.maximum(W, 1e-6)
+        T = max(2, min(len(W), int(math.ceil(self.moead_neighbors * len(W)))))
+        d = ((W[:, None, :] - W[None, :, :]) ** 2).sum(2)
+        self.B = np.argsort(d, axis=1, kind="stable")[:, :T]
+
+    def _tcheby(self, R, w):
+        return np.max(w * np.abs(R - self.z), axis=-1)
+
+    def _moead_parents(self):
+        rng, n = self.rng, len(self.M2)
+        T = self.B.shape[1]
+        local = rng.random(n) < self.moead_delta
+        self._moead_local = local
+        ra, rb = rng.integers(0, T, n), rng.integers(0, T, n)
+        ga, gb = rng.integers(0, n, n), rng.integers(0, n, n)
+        a = np.where(local, self.B[np.arange(n), ra], ga)
+        b = np.where(local, self.B[np.arange(n), rb], gb)
+        return a, b
+
+    def _moead_tell(self, M, dec, X, F, G):
+        from .nsga2 import rank_objectives
+
+        if self._p2_first:  # seeds and samples: each subproblem takes its best candidate
+            self._moead_setup()
+            M = np.concatenate([self.M2, M])
+            dec = None if dec is None else np.concatenate([self.dec2, dec])
+            X, F = np.concatenate([self.X, X]), np.concatenate([self.F, F])
+            G = None if G is None or self.G is None else np.concatenate([self.G, G])
+            R = rank_objectives(F, G)
+            self.z = R.min(0)
+            idx = np.array([int(np.argmin(self._tcheby(R, w))) for w in self.W])
+            self._p2_first = False
+            self._R2 = R[idx]
+        else:
+            R_off = rank_objectives(F, G) if G is not None else F
+            self.z = np.minimum(self.z, R_off.min(0))
+            n = len(self.M2)
+            R_pop = self._R2
+            Mp, decp, Xp, Fp = self.M2.copy(), None if dec is None else self.dec2.copy(), self.X.copy(), self.F.copy()
+            Gp = None if self.G is None else self.G.copy()
+            replaced = np.zeros(len(F), dtype=bool)
+            for i in range(len(F)):
+                pool = self.B[i % n] if self._moead_local[i % n] else np.arange(n)
+                g_old = self._tcheby(R_pop[pool], self.W[pool])
+                g_new = self._tcheby(R_off[i], self.W[pool])
+                win = pool[g_new < g_old][: self.moead_nr]
+                if win.size:
+                    replaced[i] = True
+                    Mp[win], Xp[win], Fp[win], R_pop[win] = M[i], X[i], F[i], R_off[i]
+                    if decp is not None:
+                        decp[win] = dec[i]
+                    if Gp is not None:
+                        Gp[win] = G[i]
+            self._adapt(F, replaced)
+            self.M2, self.dec2, self.X, self.F, self.G, self._R2 = Mp, decp, Xp, Fp, Gp, R_pop
+            return
         self.M2, self.dec2 = M[idx], None if dec is None else dec[idx]
         self.X, self.F, self.G = X[idx], F[idx], None if G is None else G[idx]
