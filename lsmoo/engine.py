@@ -54,6 +54,7 @@ class _Progress:
 
     def __init__(self, term: Termination, enabled: bool, desc: str):
         self.bar = None
+        self.last = {}
         if not enabled:
             return
         from tqdm.auto import tqdm
@@ -73,11 +74,12 @@ class _Progress:
         if self.bar.total is not None:
             target = min(target, self.bar.total)
         self.bar.update(target - self.bar.n)
-        post = {"gen": rec["gen"], "front": rec["front_size"]}
-        if rec.get("igd") is not None:
-            post["IGD"] = f"{rec['igd']:.4g}"
-        if rec.get("hv") is not None:
-            post["HV"] = f"{rec['hv']:.4g}"
+        if rec.get("igd") is not None:  # indicators are not computed every generation: keep the last
+            self.last = {"front": rec["front_size"], "IGD": f"{rec['igd']:.4g}", "HV": f"{rec['hv']:.4g}"}
+        post = {"gen": rec["gen"]}
+        if rec.get("phase"):
+            post["phase"] = rec["phase"]
+        post.update(self.last)
         self.bar.set_postfix(post, refresh=False)
 
     def close(self):

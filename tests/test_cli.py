@@ -86,3 +86,12 @@ def test_demo_runs_embedded_default(tmp_path):
     assert main(["demo", "--out", str(out), "--max-evals", "1500", "--quiet"]) == 0
     meta = json.loads((out / "meta.json").read_text())
     assert meta["problem"] == "smop1" and meta["n_var"] == 1000
+
+
+def test_progress_bar_on_stderr_unless_quiet(tmp_path, capsys):
+    args = ["solve", "zdt1", "--n-var", "10", "--max-evals", "600", "--pop-size", "20", "--out", str(tmp_path / "a")]
+    assert main(args) == 0
+    err = capsys.readouterr().err
+    assert "600/600" in err and "IGD=" in err and "gen=" in err
+    assert main(args[:-1] + [str(tmp_path / "b"), "--quiet"]) == 0
+    assert capsys.readouterr().err == ""
