@@ -165,3 +165,15 @@ def test_phase2_hv_gain_reported():
     ex = res.extra
     assert ex["phase2_hv_gain"] == pytest.approx(ex["final_hv"] - ex["phase1_hv"])
     assert ex["final_hv"] >= ex["phase1_hv"] - 1e-9
+
+
+@given(st.integers(1, 4), st.integers(1, 30), st.integers(1, 5), st.integers(0, 2**31 - 1))
+def test_threshold_masks_matches_twin(n, d, g, seed):
+    from lsmoo.kernels.guided import threshold_masks
+    from lsmoo.kernels.reference import threshold_masks_ref
+
+    rng = np.random.default_rng(seed)
+    gid = rng.integers(0, g, d)
+    rig = rng.integers(0, d, d)
+    keep = rng.integers(0, d + 1, (n, g))
+    assert np.array_equal(threshold_masks(rig, gid, keep), threshold_masks_ref(rig, gid, keep))

@@ -260,8 +260,10 @@ class Hierarchical(Algorithm):
         self.rank_in_group = rig
 
     def _masks_from_thresholds(self, T) -> np.ndarray:
+        from ..kernels.guided import threshold_masks
+
         keep = np.rint((1.0 - T) * self.group_size[None, :]).astype(np.int64)
-        return self.rank_in_group[None, :] < keep[:, self.gid]
+        return threshold_masks(self.rank_in_group, self.gid, keep)
 
     def _random_dec(self, n, cols=None):
         p = self.problem
@@ -292,15 +294,15 @@ class Hierarchical(Algorithm):
         n = self.pop_size
         if self.T is None:
             self._p1_end = self._phase1_budget_end()
-            self._p1_start = self.n_evals
-            self._pre_phase_pop = (self.X, self.F, self.G)
             T = self._importance_path_thresholds(n)
             dec = self._random_dec(n) if self.real else None
-            self._batch = (T, dec, True)
+            first = True
         else:
             T, dec = self._vary_real(self.T, self.dec, self.p1_rank, self.p1_crowd)
-            self._batch = (T, dec, False)
-        return self._decode(self._masks_from_thresholds(T), dec)
+            first = False
+        X = self._decode(self._masks_from_thresholds(T), dec)
+        self._batch = (T, dec, first, X)
+        return X
 
     def _importance_path_thresholds(self, n):
         """Importance-aware first population: individual j keeps the k_j globally most important
@@ -311,8 +313,10 @@ class Hierarchical(Algorithm):
         order = np.argsort(-self.importance_, kind="stable")
         pos = np.empty(p.n_var)
         pos[order] = np.arange(p.n_var)
-        kept = pos[None, :] < np.rint(density * p.n_var)[:, None]           # n × D, top-k masks
-        frac = np.stack([np.bincount(self.gid, weights=row, minlength=self.n_g) for row in kept.astype(float)])
+        k = np.rint(density * p.n_var)                    # individual j keeps positions pos < k_j
+        frac = np.empty((n, self.n_g))
+        for g in range(self.n_g):                         # members of group g among the top k_j
+            frac[:, g] = np.searchsorted(np.sort(pos[self.gid == g]), k, side="left")
         T = 1.0 - frac / self.group_size[None, :]
         noise = self.rng.uniform(-0.02, 0.02, size=T.shape)
         partial = (T > 0.0) & (T < 1.0)  # only boundary groups drift: no stray variables elsewhere
@@ -342,9 +346,8 @@ class Hierarchical(Algorithm):
         return out[0], out[1]
 
     def _phase1_tell(self, n, F, G):
-        T, dec, first = self._batch
-        T, dec = T[:n], None if dec is None else dec[:n]
-        X = self._decode(self._masks_from_thresholds(T), dec)
+        T, dec, first, X = self._batch
+        T, dec, X = T[:n], None if dec is None else dec[:n], X[:n]
         if not first:
             T = np.concatenate([self.T, T])
             dec = None if dec is None else np.concatenate([self.dec, dec])

@@ -80,3 +80,33 @@ def guided_flips(M, cand_on, cand_off, score, n_on, n_off, U):
         raise ValueError(f"guided_flips: U must be K × T × 2 with T >= {need}")
     if K and D:
         _guided_flips_kernel(M, cand_on, cand_off, score, n_on, n_off, U)
+
+
+@numba.njit(cache=True)
+def _threshold_masks_kernel(rank_in_group, gid, keep):
+    N = keep.shape[0]
+    D = rank_in_group.shape[0]
+    M = np.empty((N, D), dtype=np.bool_)
+    for k in range(N):
+        row = keep[k]
+        for i in range(D):
+            M[k, i] = rank_in_group[i] < row[gid[i]]
+    return M
+
+
+def threshold_masks(rank_in_group, gid, keep):
+    """Masks from per-group keep counts: ``M[k, i] = rank_in_group[i] < keep[k, gid[i]]`` (variable i is
+    kept when its importance rank inside its group is below the row's count for that group).
+
+    ``rank_in_group``, ``gid``: int64 (D,); ``keep``: int64 (N, G). Returns bool (N, D). The numpy twin is
+    the expression itself (it gathers an N × D int64 array, 8 bytes per variable and row, which this
+    kernel avoids).
+    """
+    rank_in_group = np.ascontiguousarray(rank_in_group, dtype=np.int64)
+    gid = np.ascontiguousarray(gid, dtype=np.int64)
+    keep = np.ascontiguousarray(keep, dtype=np.int64)
+    if rank_in_group.shape != gid.shape or rank_in_group.ndim != 1 or keep.ndim != 2:
+        raise ValueError("threshold_masks: rank_in_group and gid must be (D,), keep (N, G)")
+    if gid.size and (gid.min() < 0 or gid.max() >= keep.shape[1]):
+        raise ValueError("threshold_masks: group ids must lie in [0, G)")
+    return _threshold_masks_kernel(rank_in_group, gid, keep)

@@ -19,6 +19,7 @@ __all__ = [
     "two_point_crossover_ref",
     "binary_tournament_ref",
     "guided_flips_ref",
+    "threshold_masks_ref",
 ]
 
 
@@ -164,3 +165,8 @@ def guided_flips_ref(M, cand_on, cand_off, score, n_on, n_off, U):
                 L[w] = L[-1]
                 L.pop()
     return M
+
+
+def threshold_masks_ref(rank_in_group, gid, keep):
+    """Twin of :func:`lsmoo.kernels.guided.threshold_masks`."""
+    return np.asarray(rank_in_group)[None, :] < np.asarray(keep)[:, np.asarray(gid)]
