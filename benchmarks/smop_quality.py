@@ -1,4 +1,4 @@
-"""Quality on SMOP1–8: hierarchical vs SparseEA vs NSGA-II (median IGD over seeds).
+"""Quality on SMOP1–8 (or any 2-objective problems): hierarchical vs SparseEA vs NSGA-II (median IGD).
 
     python benchmarks/smop_quality.py --n-var 1000 --evals 100000 --seeds 1,2,3,4,5 \
         --out benchmarks/results/smop_d1000 [--workers 2]
@@ -76,11 +76,12 @@ def write_table(a, problems, algos, seeds, done):
     import lsmoo
 
     base = algos[0]
-    head = (f"# SMOP1–8, M = 2, D = {a.n_var}, N = 100, {a.evals} evaluations, seeds {seeds}\n\n"
+    head = (f"# {', '.join(p.upper() for p in problems)}; M = 2, D = {a.n_var}, N = 100, {a.evals} evaluations, "
+            f"seeds {seeds}\n\n"
             f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, {platform.machine()}, lsmoo {lsmoo.__version__}. "
             f"Median IGD [IQR] against each problem's 10,000-point reference front; marks compare each "
             f"algorithm with {base} (Wilcoxon rank-sum, p < 0.05): + {base} better, − {base} worse, = no "
-            f"significant difference. Time: median seconds per run (2 runs in parallel on 2 cores).\n\n")
+            f"significant difference. Time: median seconds per run ({a.workers} run(s) in parallel on 2 cores).\n\n")
     lines = ["| problem | " + " | ".join(algos) + " | " + " | ".join(f"{x} s" for x in algos) + " |",
              "|---|" + "---|" * (2 * len(algos))]
     wins = {al: [0, 0, 0] for al in algos[1:]}
