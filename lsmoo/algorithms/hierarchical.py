@@ -274,7 +274,7 @@ class Hierarchical(Algorithm):
         """Full decision vectors from masks (and values) over ``cols`` (all variables when None)."""
         p = self.problem
         if cols is None:
-            return np.where(M, dec, self.off_value) if self.real else M.copy()
+            return np.where(M, dec, self.off_value) if self.real else M  # callers pass fresh masks
         if self.real:
             X = np.empty((len(M), p.n_var))
             X[:] = self.off_value
