@@ -1,6 +1,7 @@
 """The ``lsmoo`` command.
 
     lsmoo solve PROBLEM --n-var D [--n-obj M] --algo NAME --max-evals E --seed S --out DIR [--pop-size N] [--quiet]
+                [--checkpoint-every K] [--resume] [--evaluator local|process|ray] [--workers N] [--address A]
     lsmoo list
     lsmoo show DIR
     lsmoo demo [--out DIR]
@@ -19,6 +20,7 @@ import os
 import sys
 from importlib import metadata
 
+from .checkpoint import RunInterrupted
 from .errors import LsmooError
 
 EXIT_USAGE = 2
@@ -29,9 +31,16 @@ class CliError(LsmooError):
     pass
 
 
+def one_line(text) -> str:
+    """``text`` with line breaks and other unprintable characters escaped, so that an error message
+    quoting user input stays on one line."""
+    text = str(text)
+    return text if text.isprintable() else "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message):  # one line, no usage dump
-        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+        self.exit(EXIT_USAGE, f"{one_line(self.prog)}: error: {one_line(message)}\n")
 
 
 def positive_int(text: str) -> int:
@@ -56,6 +65,15 @@ def positive_float(text: str) -> float:
     if not math.isfinite(v) or v <= 0:
         raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}")
     return v
+
+
+def non_negative_int(text: str) -> int:
+    if text.strip() in ("0", "+0", "-0"):
+        return 0
+    try:
+        return positive_int(text)
+    except argparse.ArgumentTypeError:
+        raise argparse.ArgumentTypeError(f"expected an integer >= 0, got {text!r}") from None
 
 
 def seed_int(text: str) -> int:
@@ -92,6 +110,14 @@ def add_run_arguments(p, default_evals=None):
     p.add_argument("--seed", type=seed_int, default=1, help="random seed (default 1)")
     p.add_argument("--out", required=True, help="run directory to write")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--checkpoint-every", type=non_negative_int, default=0, metavar="K",
+                   help="write DIR/checkpoint.npz every K generations (always at the end and on Ctrl-C/SIGTERM)")
+    p.add_argument("--resume", action="store_true",
+                   help="continue from DIR/checkpoint.npz (same arguments) to the identical result")
+    p.add_argument("--evaluator", choices=("local", "process", "ray"), default="local",
+                   help="where evaluate() runs (default local; ray needs lsmoo[distributed])")
+    p.add_argument("--workers", type=positive_int, help="worker processes / Ray actors (process, ray)")
+    p.add_argument("--address", help="address of an existing Ray cluster (e.g. auto or ray://host:10001)")
 
 
 def cmd_solve(args) -> int:
@@ -103,6 +129,8 @@ def cmd_solve(args) -> int:
     lsmoo.registry.algorithms.entry(args.algo)  # unknown names fail before any work
     if args.max_evals is None and args.max_gen is None and args.max_time is None:
         raise CliError("give a budget: --max-evals, --max-gen or --max-time")
+    if args.address is not None and args.evaluator != "ray":
+        raise CliError("--address is the address of a Ray cluster: use it with --evaluator ray")
     prepare_out_dir(args.out)
     return run_and_save(problem, args)
 
@@ -112,7 +140,11 @@ def run_and_save(problem, args) -> int:
 
     res = lsmoo.minimize(problem, args.algo, max_evals=args.max_evals, max_gen=args.max_gen,
                          max_time=args.max_time, seed=args.seed, pop_size=args.pop_size,
-                         progress=not args.quiet)
+                         progress=not args.quiet, checkpoint=args.out,
+                         checkpoint_every=getattr(args, "checkpoint_every", 0) or 0,
+                         resume=bool(getattr(args, "resume", False)),
+                         evaluator=getattr(args, "evaluator", None) or "local",
+                         workers=getattr(args, "workers", None), address=getattr(args, "address", None))
     pf = problem.pareto_front()
     out = res.save(args.out, reference_front=pf)
     msg = (f"{res.algo} on {res.problem} (D={res.n_var}, M={res.n_obj}): {len(res.F)} non-dominated "
@@ -257,19 +289,22 @@ def main(argv=None) -> int:
     try:
         return int(args.func(args) or 0)
     except LsmooError as exc:
-        print(f"lsmoo: error: {exc}", file=sys.stderr)
+        print(f"lsmoo: error: {one_line(exc)}", file=sys.stderr)
         return EXIT_ERROR
+    except RunInterrupted as exc:
+        print(f"lsmoo: {one_line(exc)}; continue with the same arguments and --resume", file=sys.stderr)
+        return 128 + exc.signum
     except KeyboardInterrupt:
         print("lsmoo: interrupted", file=sys.stderr)
         return 130
     except OSError as exc:
         where = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
-        print(f"lsmoo: error: {exc.strerror or exc}{where}", file=sys.stderr)
+        print(f"lsmoo: error: {one_line(exc.strerror or exc)}{one_line(where)}", file=sys.stderr)
         return EXIT_ERROR
     except Exception as exc:  # never a traceback for users; LSMOO_DEBUG=1 shows it
         if os.environ.get("LSMOO_DEBUG"):
             raise
-        print(f"lsmoo: internal error: {type(exc).__name__}: {exc} (set LSMOO_DEBUG=1 for the traceback)",
+        print(f"lsmoo: internal error: {type(exc).__name__}: {one_line(exc)} (set LSMOO_DEBUG=1 for the traceback)",
               file=sys.stderr)
         return EXIT_ERROR
 

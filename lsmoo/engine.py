@@ -10,6 +10,7 @@ front — HV (PlatEMO-normalized), IGD and IGD+. Indicator time is excluded from
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import numpy as np
 
@@ -117,7 +118,8 @@ def _indicator_period(every, term: Termination, pop_size: int) -> int:
 def minimize(problem: Problem, algorithm="nsga2", *, max_evals=None, max_gen=None, max_time=None,
              termination: Termination | None = None, seed=None, pop_size=None, callback=None,
              progress: bool = False, indicators_every="auto", reference_front=None,
-             **algo_kwargs) -> Result:
+             checkpoint=None, checkpoint_every: int = 0, resume: bool = False,
+             evaluator="local", workers=None, address=None, **algo_kwargs) -> Result:
     """Minimize ``problem`` with ``algorithm`` (a registered name such as ``"nsga2"`` or an instance).
 
     ``callback(algorithm, record)`` is called after every generation with the history record; returning
@@ -125,47 +127,104 @@ def minimize(problem: Problem, algorithm="nsga2", *, max_evals=None, max_gen=Non
     one (0: never) when a reference front is known (from ``reference_front`` or
     ``problem.pareto_front()``); ``"auto"`` picks k for about 100 points over an evaluation or
     generation budget (every generation otherwise).
+
+    **Checkpoints.** With ``checkpoint=DIR`` the run state (algorithm state, RNG state, history,
+    evaluations, elapsed time and a fingerprint of problem, algorithm, seed and termination) is written
+    atomically to ``DIR/checkpoint.npz`` every ``checkpoint_every`` generations (0: never periodically),
+    when a callback stops the run, at the end, and on SIGINT/SIGTERM — after which the run stops at the
+    end of the current generation and raises :class:`lsmoo.checkpoint.RunInterrupted` (a second signal
+    aborts at once). ``resume=True`` continues from that checkpoint to the bit-identical result of an
+    uninterrupted run; different arguments, a missing or a damaged checkpoint raise
+    :class:`~lsmoo.errors.CheckpointError`.
+
+    **Evaluators.** ``evaluator="local"`` (default), ``"process"`` or ``"ray"`` (with ``workers`` and,
+    for Ray, ``address``) or an :class:`lsmoo.evaluators.Evaluator`; see :mod:`lsmoo.evaluators`.
     """
+    from . import checkpoint as ckpt
+    from .evaluators import get_evaluator
+
     if not isinstance(problem, Problem):
         raise ConfigError(f"problem must be an lsmoo.Problem, got {type(problem).__name__}")
     term = termination or Termination(max_evals, max_gen, max_time)
     algo = resolve_algorithm(algorithm, pop_size=pop_size, **algo_kwargs)
     if isinstance(seed, (bool, float)) or (seed is not None and not isinstance(seed, (int, np.integer))):
         raise ConfigError(f"seed must be an integer or None, got {seed!r}")
+    if isinstance(checkpoint_every, bool) or not isinstance(checkpoint_every, (int, np.integer)) \
+            or checkpoint_every < 0:
+        raise ConfigError(f"checkpoint_every must be an integer >= 0, got {checkpoint_every!r}")
+    if (resume or checkpoint_every) and checkpoint is None:
+        raise ConfigError("resume and checkpoint_every need checkpoint=DIR")
     indicators_every = _indicator_period(indicators_every, term, algo.pop_size)
+    ev = get_evaluator(evaluator, workers=workers, address=address)
     pf = None
     if indicators_every > 0:
         pf = problem.pareto_front() if reference_front is None else np.asarray(reference_front, dtype=float)
     from .indicators import hv_normalized, igd, igd_plus
 
-    algo.setup(problem, seed=seed, max_evals=term.max_evals)
+    ck_path = fp = None
+    if checkpoint is not None:
+        from .result import prepare_out_dir
+
+        ck_dir = Path(checkpoint)
+        if not resume:
+            ck_dir = prepare_out_dir(ck_dir, clear_meta=False)
+        ck_path = ck_dir / ckpt.FILENAME
+        fp = ckpt.fingerprint(problem, algo, seed, term)
+
     history = []
+    t_ind = elapsed0 = 0.0
+    if resume:
+        saved = ckpt.load_run(ck_path, fp)
+        algo.setup(problem, seed=seed, max_evals=term.max_evals)
+        algo.load_state_dict(saved["algorithm"])
+        history, elapsed0, t_ind = saved["history"], saved["elapsed_s"], saved["indicator_seconds"]
+    else:
+        algo.setup(problem, seed=seed, max_evals=term.max_evals)
+
+    def save(elapsed):
+        ckpt.save_run(ck_path, fp, algo, history, elapsed, t_ind)
+
     bar = _Progress(term, progress, f"{algo.name} on {problem.name}")
-    t_ind = 0.0
-    t0 = time.perf_counter()
+    if history:
+        bar.update(history[-1])
+    t0 = time.perf_counter() - elapsed0 - t_ind
+    finished = bool(history) and term.done(algo.n_evals, algo.n_gen, elapsed0)
     try:
-        while True:
-            X = algo.ask(term.rows_left(algo.n_evals))
-            F, G = problem.evaluate_checked(X)
-            algo.tell(F, G)
-            elapsed = time.perf_counter() - t0 - t_ind
-            done = term.done(algo.n_evals, algo.n_gen, elapsed)
-            rec = {"gen": algo.n_gen, "evaluations": algo.n_evals, "elapsed_s": elapsed,
-                   "front_size": None, "hv": None, "igd": None, "igd_plus": None,
-                   "phase": getattr(algo, "phase", None)}
-            if pf is not None and (done or (algo.n_gen - 1) % indicators_every == 0):
-                ti = time.perf_counter()
-                _, Fb = algo.result()
-                rec.update(front_size=len(Fb), hv=hv_normalized(Fb, pf), igd=igd(Fb, pf), igd_plus=igd_plus(Fb, pf))
-                t_ind += time.perf_counter() - ti
-            history.append(rec)
-            bar.update(rec)
-            stop = callback(algo, rec) if callback is not None else False
-            if stop is True or done:
-                break
+        with ckpt.SignalGuard(enabled=ck_path is not None) as guard:
+            if not finished:
+                ev.start(problem)
+            while not finished:
+                X = algo.ask(term.rows_left(algo.n_evals))
+                F, G = ev.evaluate(X)
+                algo.tell(F, G)
+                elapsed = time.perf_counter() - t0 - t_ind
+                done = term.done(algo.n_evals, algo.n_gen, elapsed)
+                rec = {"gen": algo.n_gen, "evaluations": algo.n_evals, "elapsed_s": elapsed,
+                       "front_size": None, "hv": None, "igd": None, "igd_plus": None,
+                       "phase": getattr(algo, "phase", None)}
+                if pf is not None and (done or (algo.n_gen - 1) % indicators_every == 0):
+                    ti = time.perf_counter()
+                    _, Fb = algo.result()
+                    rec.update(front_size=len(Fb), hv=hv_normalized(Fb, pf), igd=igd(Fb, pf),
+                               igd_plus=igd_plus(Fb, pf))
+                    t_ind += time.perf_counter() - ti
+                history.append(rec)
+                bar.update(rec)
+                stop = callback(algo, rec) if callback is not None else False
+                if ck_path is not None:
+                    if guard.signum is not None:
+                        save(elapsed)
+                        raise ckpt.RunInterrupted(guard.signum, ck_path)
+                    if stop is True or done or (checkpoint_every and algo.n_gen % checkpoint_every == 0):
+                        save(elapsed)
+                if stop is True or done:
+                    break
     finally:
         bar.close()
+        ev.close()
     wall = time.perf_counter() - t0 - t_ind
+    if finished:
+        wall = elapsed0
     Xb, Fb = algo.result()
     if history:
         history[-1]["front_size"] = len(Fb)

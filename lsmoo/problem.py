@@ -150,7 +150,12 @@ class Problem:
 
     def _check_array(self, A, n, m, what, mname):
         try:
+            A = np.asarray(A)
+            if np.iscomplexobj(A):  # casting would silently drop the imaginary part
+                raise ProblemError(f"{self.name}: evaluate() returned complex {what}; expected real numbers")
             A = np.asarray(A, dtype=float)
+        except ProblemError:
+            raise
         except (TypeError, ValueError):
             raise ProblemError(f"{self.name}: evaluate() returned non-numeric {what}") from None
         if A.ndim == 1 and m == 1 and A.shape[0] == n:

@@ -59,7 +59,7 @@ def atomic_write_bytes(path: Path, data: bytes):
         raise
 
 
-def prepare_out_dir(out) -> Path:
+def prepare_out_dir(out, clear_meta: bool = True) -> Path:
     """Create ``out`` (if needed), check it is writable, and remove a stale meta.json so that an
     interrupted rewrite never looks finished. Raises LsmooError with the cause."""
     out = Path(out)
@@ -67,7 +67,8 @@ def prepare_out_dir(out) -> Path:
         out.mkdir(parents=True, exist_ok=True)
         probe = tempfile.NamedTemporaryFile(dir=out, prefix=".write-test.", delete=True)
         probe.close()
-        (out / "meta.json").unlink(missing_ok=True)
+        if clear_meta:
+            (out / "meta.json").unlink(missing_ok=True)
     except FileExistsError:
         raise LsmooError(f"cannot use {str(out)!r} as output directory: a file of that name exists") from None
     except OSError as exc:

@@ -157,6 +157,35 @@ class Algorithm:
     def _survive(self, X, F, G, first: bool):  # pragma: no cover - abstract
         raise NotImplementedError
 
+    # ------------------------------------------------------------------ checkpoint/resume
+    #: attributes never saved in a checkpoint (the problem is supplied again on resume)
+    _state_exclude = ("problem",)
+
+    def state_dict(self) -> dict:
+        """The complete run state between generations: every attribute (arrays, numbers, strings,
+        lists, tuples, dicts, numpy Generators) except the problem. Used by :mod:`lsmoo.checkpoint`,
+        which stores arrays in an npz and the rest as JSON (no pickling)."""
+        if self.problem is None:
+            raise ConfigError(f"{self.name}: nothing to save before setup()")
+        if self._pending is not None:
+            raise ConfigError(f"{self.name}: cannot save state between ask() and tell()")
+        return {k: v for k, v in vars(self).items() if k not in self._state_exclude}
+
+    def load_state_dict(self, state: dict):
+        """Restore a state from :meth:`state_dict` after ``setup(problem, seed, max_evals)`` with the
+        same problem and settings."""
+        if self.problem is None:
+            raise ConfigError(f"{self.name}: call setup(problem, seed) before load_state_dict()")
+        missing = {"rng", "n_evals", "n_gen", "X", "F"} - set(state)
+        if missing:
+            raise ConfigError(f"{self.name}: saved state lacks {sorted(missing)}")
+        for k in [k for k in vars(self) if k not in self._state_exclude and k not in state]:
+            delattr(self, k)
+        for k, v in state.items():
+            if k not in self._state_exclude:
+                setattr(self, k, v)
+        return self
+
     def config(self) -> dict:
         """The settings of this algorithm, for meta.json."""
         return {k: v for k, v in vars(self).items()
