@@ -3,7 +3,8 @@
 Stage 0, importance: the problem's ``importance()`` when it has one; otherwise SparseEA-style probes
 (D single-variable solutions per round, scored by their non-dominated front; as many rounds, up to 5,
 as fit in ``probe_share`` of the budget), or — when even one round does not fit — a sampled estimate
-(random sparse solutions; a variable's score is how much better the solutions containing it rank).
+(random sparse solutions, evaluated a population at a time; a variable's score is how much better, in
+non-dominated rank inside its batch, the solutions containing it rank; memory O(D)).
 
 Phase 1, coarse and continuous: NSGA-II over one threshold τ_g ∈ [0, 1] per variable group (groups
 from ``problem.groups()`` or, by default, ``n_groups`` blocks of the importance ranking). A threshold
@@ -125,15 +126,24 @@ class Hierarchical(Algorithm):
             self.notes.append(f"importance estimated from {n} random sparse samples "
                               f"({p.n_var} probes per round would exceed {self.probe_share:.0%} of the budget)")
             self._importance_source = "sample"
-            self._probe_queue = [("sample", n)]
+            rows = self._rows_per_batch(self.pop_size)
+            self._probe_queue = [("sample", min(rows, n - s)) for s in range(0, n, rows)]
+            self._sample_acc = np.zeros((2, p.n_var))  # Σ rank·on and Σ on, per variable
+            self._sample_tot = [0.0, 0]                # Σ rank and number of samples
         else:
             self._importance_source = f"probe x{rounds}"
-            chunk = max(self.pop_size, min(p.n_var, 2000))
+            chunk = self._rows_per_batch(max(self.pop_size, min(p.n_var, 2000)))
             for _ in range(rounds):
                 for s in range(0, p.n_var, chunk):
                     self._probe_queue.append(("probe", (s, min(s + chunk, p.n_var))))
                 self._probe_queue.append(("round_end", None))
         self._probe_pool = None
+
+    def _rows_per_batch(self, most: int) -> int:
+        """Rows per importance batch: at most ``most`` and no more than about 200 MB of decision
+        vectors (large D)."""
+        itemsize = 8 if self.real else 1
+        return max(1, min(most, int(2e8 // (itemsize * self.problem.n_var))))
 
     def _sample_size(self) -> int:
         b = self.max_evals or 100 * self.pop_size
@@ -192,9 +202,13 @@ class Hierarchical(Algorithm):
             else:
                 X[np.arange(n), np.arange(s, e)] = True
             return X
+        from ..kernels import bernoulli_sites
+
         n = arg
         density = min(0.5, max(1.0 / p.n_var, 0.05))
-        M = rng.random((n, p.n_var)) < density
+        M = np.zeros((n, p.n_var), dtype=bool)
+        for r in range(n):  # one row at a time: O(D·density) draws, no n × D float array
+            M[r, bernoulli_sites(rng, p.n_var, density)] = True
         return self._decode(M, self._random_dec(n) if self.real else None)
 
     def _importance_tell(self, X, F, G):
@@ -217,13 +231,19 @@ class Hierarchical(Algorithm):
                 self._set_importance(-self._probe_fit, self._importance_source)
         else:  # sampled estimate: mean rank of samples without the variable minus with it
             M = X != (self.off_value if self.real else False)
-            rank = nd_sort(rank_objectives(F, G)).astype(float)
-            on = M.sum(0)
-            off = len(M) - on
-            sum_on = rank @ M
-            mean_on = np.where(on > 0, sum_on / np.maximum(on, 1), rank.mean())
-            mean_off = np.where(off > 0, (rank.sum() - sum_on) / np.maximum(off, 1), rank.mean())
-            self._set_importance(mean_off - mean_on, "sample")
+            rank = nd_sort(rank_objectives(F, G)).astype(float)  # rank inside this batch
+            acc, tot = self._sample_acc, self._sample_tot
+            acc[0] += rank @ M
+            acc[1] += M.sum(0)
+            tot[0] += float(rank.sum())
+            tot[1] += len(M)
+            if not self._probe_queue:
+                sum_on, on = acc
+                off = tot[1] - on
+                mean = tot[0] / max(tot[1], 1)
+                mean_on = np.where(on > 0, sum_on / np.maximum(on, 1), mean)
+                mean_off = np.where(off > 0, (tot[0] - sum_on) / np.maximum(off, 1), mean)
+                self._set_importance(mean_off - mean_on, "sample")
 
     def _keep_best(self, X, F, G):
         """Keep the non-dominated rows seen so far as the current 'population' before Phase 1."""
