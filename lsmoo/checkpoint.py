@@ -18,9 +18,7 @@ from __future__ import annotations
 import hashlib
 import inspect
 import json
-import os
 import signal
-import tempfile
 import threading
 from pathlib import Path
 
@@ -103,32 +101,17 @@ def decode(tree, arrays):
 
 # ---------------------------------------------------------------------------------------------- files
 def write(path, meta: dict, arrays: dict):
-    """Write a checkpoint atomically: temp file in the same folder, fsync, rename."""
-    path = Path(path)
+    """Write a checkpoint atomically (temp file in the same folder, fsync, rename, folder fsync)."""
+    import io
+
+    from .result import atomic_write_bytes
+
     blob = json.dumps(meta, allow_nan=True).encode()
     payload = dict(arrays)
     payload["__meta__"] = np.frombuffer(blob, dtype=np.uint8)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            np.savez(fh, **payload)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-    try:  # make the rename itself durable
-        dfd = os.open(path.parent, os.O_RDONLY)
-        try:
-            os.fsync(dfd)
-        finally:
-            os.close(dfd)
-    except OSError:  # pragma: no cover - some filesystems refuse fsync on directories
-        pass
+    buf = io.BytesIO()
+    np.savez(buf, **payload)
+    atomic_write_bytes(Path(path), buf.getvalue())
 
 
 def read(path):

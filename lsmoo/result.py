@@ -42,7 +42,8 @@ def versions() -> dict:
 
 
 def atomic_write_bytes(path: Path, data: bytes):
-    """Write ``data`` to ``path`` through a temp file in the same folder, fsync, then rename."""
+    """Write ``data`` to ``path`` through a temp file in the same folder, fsync, rename, then fsync
+    the folder so the rename itself survives a crash."""
     path = Path(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
@@ -57,6 +58,14 @@ def atomic_write_bytes(path: Path, data: bytes):
         except OSError:
             pass
         raise
+    try:  # make the rename itself durable
+        dfd = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(dfd)
+        finally:
+            os.close(dfd)
+    except OSError:  # pragma: no cover - some filesystems refuse fsync on directories
+        pass
 
 
 def prepare_out_dir(out, clear_meta: bool = True) -> Path:
