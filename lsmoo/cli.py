@@ -222,6 +222,23 @@ def cmd_show(args) -> int:
     return 0
 
 
+def cmd_bench(args) -> int:
+    from .bench import SUITES, run_grid
+
+    if bool(args.suite) == bool(args.problems):
+        raise CliError("give either --suite or --problems")
+    problems = SUITES[args.suite] if args.suite else [p.strip() for p in args.problems.split(",") if p.strip()]
+    algos = [a.strip() for a in args.algos.split(",") if a.strip()]
+    from .result import prepare_out_dir
+
+    prepare_out_dir(args.out, clear_meta=False)
+    run_grid(problems, algos, args.n_var, args.n_obj, args.runs, args.max_evals, args.out,
+             workers=args.workers, baseline=args.baseline, progress=not args.quiet,
+             log=(lambda *a: None) if args.quiet else print)
+    print(f"wrote {args.out}/ (summary.csv, summary.md, convergence_*.png, runs/)")
+    return 0
+
+
 def cmd_demo(args) -> int:
     """The embedded default job: a sparse large-scale benchmark solved end to end."""
     import lsmoo
@@ -250,6 +267,20 @@ def build_parser() -> argparse.ArgumentParser:
                    help="extra problem parameter, e.g. --param theta=0.2 (repeatable)")
     add_run_arguments(p)
     p.set_defaults(func=cmd_solve)
+
+    p = sub.add_parser("bench", help="run a benchmark grid (problems x algorithms x seeds), resumable")
+    p.add_argument("--suite", choices=["smop", "lsmop", "zdt", "dtlz", "all"], help="a problem suite")
+    p.add_argument("--problems", help="comma-separated problem names instead of a suite")
+    p.add_argument("--n-var", type=positive_int, help="number of decision variables")
+    p.add_argument("--n-obj", type=positive_int, help="number of objectives")
+    p.add_argument("--algos", default="hierarchical,sparseea,nsga2", help="comma-separated algorithm names")
+    p.add_argument("--baseline", help="algorithm the others are tested against (default: the first)")
+    p.add_argument("--runs", type=positive_int, default=5, help="seeds 1..RUNS per cell (default 5)")
+    p.add_argument("--max-evals", type=positive_int, required=True, help="evaluation budget per run")
+    p.add_argument("--workers", type=positive_int, default=1, help="runs in parallel (processes)")
+    p.add_argument("--out", required=True, help="benchmark directory (resumable)")
+    p.add_argument("--quiet", action="store_true", help="no per-run lines")
+    p.set_defaults(func=cmd_bench)
 
     p = sub.add_parser("list", help="list problems and algorithms")
     p.set_defaults(func=cmd_list)

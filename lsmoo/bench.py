@@ -1,0 +1,214 @@
+"""Benchmark grids: problems × algorithms × seeds, resumable, with statistics, tables and plots.
+
+    lsmoo bench --suite smop --n-var 1000 --algos hierarchical,sparseea,nsga2 --runs 5 \
+                --max-evals 100000 --out bench/smop [--workers 2] [--baseline hierarchical]
+
+Every finished cell (problem, algorithm, seed) is one JSON file under OUT/runs/ (written atomically):
+rerunning the same command skips them, so an interrupted grid resumes. OUT/summary.csv and
+OUT/summary.md hold the median and IQR of IGD and HV per problem × algorithm, the median wall time and
+evaluations, and the Wilcoxon rank-sum test of every algorithm against the baseline (Holm-corrected over
+the problems; "+" baseline significantly better, "−" worse, "=" no significant difference at 0.05).
+OUT/convergence_<problem>.png draws the median IGD over evaluations beside each algorithm's median-IGD
+front.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import numpy as np
+
+from .errors import ConfigError
+
+SUITES = {
+    "zdt": ["zdt1", "zdt2", "zdt3", "zdt4", "zdt6"],
+    "dtlz": [f"dtlz{i}" for i in range(1, 8)],
+    "lsmop": [f"lsmop{i}" for i in range(1, 10)],
+    "smop": [f"smop{i}" for i in range(1, 9)],
+}
+SUITES["all"] = SUITES["zdt"] + SUITES["dtlz"] + SUITES["lsmop"] + SUITES["smop"]
+
+
+def _cell_path(out: Path, problem: str, algo: str, seed: int) -> Path:
+    return out / "runs" / problem / algo / f"seed{seed}.json"
+
+
+def run_cell(job) -> dict:
+    """One run: (problem, algo, n_var, n_obj, max_evals, seed, out). Writes and returns the record."""
+    import lsmoo
+    from .indicators import hv_normalized
+    from .result import atomic_write_bytes
+
+    problem, algo, n_var, n_obj, max_evals, seed, out = job
+    p = lsmoo.get_problem(problem, n_var=n_var, n_obj=n_obj)
+    t = time.perf_counter()
+    res = lsmoo.minimize(p, algo, max_evals=max_evals, seed=seed)
+    wall = time.perf_counter() - t
+    pf = p.pareto_front()
+    rec = {"problem": problem, "algo": algo, "n_var": p.n_var, "n_obj": p.n_obj, "seed": seed,
+           "evaluations": res.evaluations, "wall_s": wall,
+           "igd": None if pf is None else lsmoo.igd(res.F, pf),
+           "hv": None if pf is None else hv_normalized(res.F, pf),
+           "curve": [[h["evaluations"], h["igd"]] for h in res.history if h.get("igd") is not None],
+           "front": res.F.tolist()}
+    path = _cell_path(Path(out), problem, algo, seed)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write_bytes(path, json.dumps(rec).encode())
+    return rec
+
+
+def holm(pvalues):
+    """Holm–Bonferroni adjusted p-values (same order as given)."""
+    p = np.asarray(pvalues, dtype=float)
+    order = np.argsort(p, kind="stable")
+    m = len(p)
+    adj = np.empty(m)
+    running = 0.0
+    for rank, i in enumerate(order):
+        running = max(running, min(1.0, (m - rank) * p[i]))
+        adj[i] = running
+    return adj
+
+
+def run_grid(problems, algos, n_var, n_obj, runs, max_evals, out, workers=1, baseline=None,
+             progress=False, log=print) -> list[dict]:
+    """Run the grid (skipping finished cells), then write the summary, tables and plots."""
+    import lsmoo
+    from .registry import algorithms as algorithm_registry
+
+    if not problems or not algos:
+        raise ConfigError("bench needs at least one problem and one algorithm")
+    for a in algos:
+        algorithm_registry.entry(a)
+    for p in problems:
+        lsmoo.get_problem(p, n_var=n_var, n_obj=n_obj)  # unknown names / bad sizes fail before any run
+    baseline = baseline or algos[0]
+    if baseline not in algos:
+        raise ConfigError(f"baseline {baseline!r} is not among the algorithms {algos}")
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    jobs = [(p, a, n_var, n_obj, max_evals, s, str(out)) for p in problems for a in algos
+            for s in range(1, runs + 1) if not _cell_path(out, p, a, s).is_file()]
+    log(f"bench: {len(problems) * len(algos) * runs - len(jobs)} cells done, {len(jobs)} to run")
+    done = 0
+    if jobs:
+        if workers > 1:
+            with ProcessPoolExecutor(max_workers=workers) as ex:
+                for rec in ex.map(run_cell, jobs):
+                    done += 1
+                    if progress:
+                        log(f"  [{done}/{len(jobs)}] {rec['problem']} {rec['algo']} seed {rec['seed']}: "
+                            f"IGD {rec['igd']:.4g} ({rec['wall_s']:.1f} s)")
+        else:
+            for job in jobs:
+                rec = run_cell(job)
+                done += 1
+                if progress:
+                    log(f"  [{done}/{len(jobs)}] {rec['problem']} {rec['algo']} seed {rec['seed']}: "
+                        f"IGD {rec['igd']:.4g} ({rec['wall_s']:.1f} s)")
+    records = [json.loads(_cell_path(out, p, a, s).read_text())
+               for p in problems for a in algos for s in range(1, runs + 1)]
+    rows = summarize(records, problems, algos, baseline)
+    write_summary(rows, out, baseline, n_var, max_evals, runs)
+    plot_grid(records, problems, algos, out)
+    return rows
+
+
+def summarize(records, problems, algos, baseline):
+    from scipy.stats import ranksums
+
+    by = {}
+    for r in records:
+        by.setdefault((r["problem"], r["algo"]), []).append(r)
+    rows = []
+    for p in problems:
+        for a in algos:
+            rs = by[(p, a)]
+            igd = np.array([r["igd"] for r in rs if r["igd"] is not None], dtype=float)
+            hv = np.array([r["hv"] for r in rs if r["hv"] is not None], dtype=float)
+            row = {"problem": p, "algo": a, "runs": len(rs),
+                   "wall_median_s": float(np.median([r["wall_s"] for r in rs])),
+                   "evaluations": int(np.median([r["evaluations"] for r in rs])), "p_value": None, "mark": ""}
+            for name, v in (("igd", igd), ("hv", hv)):
+                q = np.percentile(v, [25, 50, 75]) if v.size else [np.nan] * 3
+                row.update({f"{name}_q1": float(q[0]), f"{name}_median": float(q[1]), f"{name}_q3": float(q[2])})
+            if a != baseline and igd.size:
+                base = [r["igd"] for r in by[(p, baseline)]]
+                row["p_value"] = float(ranksums(base, igd).pvalue) if len(igd) > 1 else 1.0
+            rows.append(row)
+    for a in algos:
+        if a == baseline:
+            continue
+        mine = [r for r in rows if r["algo"] == a and r["p_value"] is not None]
+        for r, adj in zip(mine, holm([r["p_value"] for r in mine])):
+            base = next(x for x in rows if x["problem"] == r["problem"] and x["algo"] == baseline)
+            r["p_holm"] = float(adj)
+            r["mark"] = "=" if adj >= 0.05 else ("+" if base["igd_median"] < r["igd_median"] else "−")
+    return rows
+
+
+def write_summary(rows, out: Path, baseline, n_var, max_evals, runs):
+    from .result import atomic_write_bytes
+
+    cols = ["problem", "algo", "runs", "igd_median", "igd_q1", "igd_q3", "hv_median", "hv_q1", "hv_q3",
+            "wall_median_s", "evaluations", "p_value", "p_holm", "mark"]
+    buf = io.StringIO()
+    w = csv.DictWriter(buf, fieldnames=cols, extrasaction="ignore", lineterminator="\n")
+    w.writeheader()
+    for r in rows:
+        w.writerow({k: ("" if r.get(k) is None else r.get(k)) for k in cols})
+    atomic_write_bytes(out / "summary.csv", buf.getvalue().encode())
+    algos = list(dict.fromkeys(r["algo"] for r in rows))
+    problems = list(dict.fromkeys(r["problem"] for r in rows))
+    lines = [f"# Benchmark: D = {n_var}, {max_evals} evaluations, {runs} runs per cell",
+             "", f"Median IGD [IQR]; marks vs {baseline} (Wilcoxon rank-sum, Holm-corrected over problems, "
+             f"0.05): + {baseline} better, − worse, = no significant difference.", "",
+             "| problem | " + " | ".join(algos) + " |", "|---|" + "---|" * len(algos)]
+    for p in problems:
+        cells = []
+        for a in algos:
+            r = next(x for x in rows if x["problem"] == p and x["algo"] == a)
+            cells.append(f"{r['igd_median']:.3e} [{r['igd_q1']:.2e}, {r['igd_q3']:.2e}] {r['mark']}".rstrip())
+        lines.append(f"| {p} | " + " | ".join(cells) + " |")
+    lines.append("")
+    for a in algos:
+        if a != baseline:
+            marks = [r["mark"] for r in rows if r["algo"] == a]
+            lines.append(f"{baseline} vs {a}: +{marks.count('+')} ={marks.count('=')} −{marks.count('−')}")
+    atomic_write_bytes(out / "summary.md", ("\n".join(lines) + "\n").encode())
+
+
+def plot_grid(records, problems, algos, out: Path):
+    from .plot import _pyplot
+
+    plt = _pyplot()
+    for p in problems:
+        fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 3.8), dpi=90)
+        try:
+            for a in algos:
+                rs = [r for r in records if r["problem"] == p and r["algo"] == a and r["curve"]]
+                if not rs:
+                    continue
+                grid = np.array([e for e, _ in rs[0]["curve"]], dtype=float)
+                curves = [np.interp(grid, *np.array(r["curve"], dtype=float).T) for r in rs]
+                ax1.plot(grid, np.median(curves, axis=0), label=a)
+                med = sorted(rs, key=lambda r: r["igd"])[len(rs) // 2]
+                F = np.asarray(med["front"])
+                if F.shape[1] >= 2:
+                    ax2.plot(F[:, 0], F[:, 1], "o", ms=3, label=a)
+            ax1.set_yscale("log")
+            ax1.set_xlabel("evaluations")
+            ax1.set_ylabel("median IGD")
+            ax1.legend(fontsize=8)
+            ax2.set_xlabel("f1")
+            ax2.set_ylabel("f2")
+            ax2.set_title("median-IGD run's front", fontsize=9)
+            ax1.set_title(p, fontsize=9)
+            fig.tight_layout()
+            fig.savefig(out / f"convergence_{p}.png")
+        finally:
+            plt.close(fig)
