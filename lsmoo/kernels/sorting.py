@@ -91,6 +91,19 @@ def _stair_dominated(A, start, stop, a, b):
 
 
 @numba.njit(cache=True)
+def _count_ranked(count, k, cum, limit, n_stop):
+    """Count a row placed in front k; with ``n_stop`` shrink ``limit`` (the last front that can still
+    be kept) while the fronts before it already hold ``n_stop`` rows. Returns (cum, limit)."""
+    count[k] += 1
+    cum += 1
+    if n_stop > 0:
+        while limit > 0 and cum - count[limit] >= n_stop:
+            cum -= count[limit]
+            limit -= 1
+    return cum, limit
+
+
+@numba.njit(cache=True)
 def _nd_sort2_kernel(F, order, n_stop):
     """M <= 2 in O(N log N): ENS-BS where a front is summarised by its last member's second objective.
 
@@ -136,12 +149,7 @@ def _nd_sort2_kernel(F, order, n_stop):
                 last[k] = b
         front_of[t] = k
         if k != _BEYOND:
-            count[k] += 1
-            cum += 1
-            if n_stop > 0:
-                while limit > 0 and cum - count[limit] >= n_stop:
-                    cum -= count[limit]
-                    limit -= 1
+            cum, limit = _count_ranked(count, k, cum, limit, n_stop)
         pa = a
         pb = b
     for t in range(N):
@@ -273,12 +281,7 @@ def _nd_sort_kernel(F, order, n_stop):
                 stored += 1
         front_of[p] = k
         if k != _BEYOND:
-            count[k] += 1
-            cum += 1
-            if n_stop > 0:
-                while limit > 0 and cum - count[limit] >= n_stop:
-                    cum -= count[limit]
-                    limit -= 1
+            cum, limit = _count_ranked(count, k, cum, limit, n_stop)
     for t in range(N):
         k = front_of[t]
         if k != _BEYOND and k <= limit:
