@@ -17,20 +17,12 @@ from __future__ import annotations
 
 import argparse
 import platform
-import time
 
 import numpy as np
 
 from lsmoo.kernels import nd_sort
 
-
-def best_ms(fn, repeat):
-    best = float("inf")
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - t)
-    return best * 1e3
+from _timing import best_ms  # noqa: E402  (benchmarks/ is on sys.path when run as a script)
 
 
 def ranks_from_fronts(fronts, n):
