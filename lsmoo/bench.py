@@ -74,6 +74,18 @@ def holm(pvalues):
     return adj
 
 
+class _InProcess:
+    """The executor interface for one worker: runs the cells here, in order."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    map = staticmethod(map)
+
+
 def run_grid(problems, algos, n_var, n_obj, runs, max_evals, out, workers=1, baseline=None,
              progress=False, log=print) -> list[dict]:
     """Run the grid (skipping finished cells), then write the summary, tables and plots."""
@@ -94,22 +106,11 @@ def run_grid(problems, algos, n_var, n_obj, runs, max_evals, out, workers=1, bas
     jobs = [(p, a, n_var, n_obj, max_evals, s, str(out)) for p in problems for a in algos
             for s in range(1, runs + 1) if not _cell_path(out, p, a, s).is_file()]
     log(f"bench: {len(problems) * len(algos) * runs - len(jobs)} cells done, {len(jobs)} to run")
-    done = 0
-    if jobs:
-        if workers > 1:
-            with ProcessPoolExecutor(max_workers=workers) as ex:
-                for rec in ex.map(run_cell, jobs):
-                    done += 1
-                    if progress:
-                        log(f"  [{done}/{len(jobs)}] {rec['problem']} {rec['algo']} seed {rec['seed']}: "
-                            f"IGD {rec['igd']:.4g} ({rec['wall_s']:.1f} s)")
-        else:
-            for job in jobs:
-                rec = run_cell(job)
-                done += 1
-                if progress:
-                    log(f"  [{done}/{len(jobs)}] {rec['problem']} {rec['algo']} seed {rec['seed']}: "
-                        f"IGD {rec['igd']:.4g} ({rec['wall_s']:.1f} s)")
+    with ProcessPoolExecutor(max_workers=workers) if workers > 1 and jobs else _InProcess() as ex:
+        for done, rec in enumerate(ex.map(run_cell, jobs), 1):
+            if progress:
+                log(f"  [{done}/{len(jobs)}] {rec['problem']} {rec['algo']} seed {rec['seed']}: "
+                    f"IGD {rec['igd']:.4g} ({rec['wall_s']:.1f} s)")
     records = [json.loads(_cell_path(out, p, a, s).read_text())
                for p in problems for a in algos for s in range(1, runs + 1)]
     rows = summarize(records, problems, algos, baseline)
