@@ -10,6 +10,12 @@ evaluations, and the Wilcoxon rank-sum test of every algorithm against the basel
 the problems; "+" baseline significantly better, "−" worse, "=" no significant difference at 0.05).
 OUT/convergence_<problem>.png draws the median IGD over evaluations beside each algorithm's median-IGD
 front.
+
+Algorithm names with a dot are peers from other libraries (``pymoo.nsga2``, ``deap.nsga2``,
+``evomo.lmocso``, ...; see :mod:`lsmoo.peers`): they run in the same cell function on the same problem
+objects and budget, timed the same way, and their records add ``peer_version``. A peer that cannot
+handle a problem (e.g. a binary encoding) leaves a record with ``skipped`` (the reason) instead of
+failing the grid.
 """
 from __future__ import annotations
 
@@ -33,6 +39,11 @@ SUITES = {
 SUITES["all"] = SUITES["zdt"] + SUITES["dtlz"] + SUITES["lsmop"] + SUITES["smop"]
 
 
+def is_peer(algo: str) -> bool:
+    """Names with a dot (``pymoo.nsga2``) are peers from other libraries, run by :mod:`lsmoo.peers`."""
+    return "." in algo
+
+
 def _cell_path(out: Path, problem: str, algo: str, seed: int) -> Path:
     return out / "runs" / problem / algo / f"seed{seed}.json"
 
@@ -45,16 +56,31 @@ def run_cell(job) -> dict:
 
     problem, algo, n_var, n_obj, max_evals, seed, out = job
     p = lsmoo.get_problem(problem, n_var=n_var, n_obj=n_obj)
-    t = time.perf_counter()
-    res = lsmoo.minimize(p, algo, max_evals=max_evals, seed=seed)
-    wall = time.perf_counter() - t
-    pf = p.pareto_front()
-    rec = {"problem": problem, "algo": algo, "n_var": p.n_var, "n_obj": p.n_obj, "seed": seed,
-           "evaluations": res.evaluations, "wall_s": wall,
-           "igd": None if pf is None else lsmoo.igd(res.F, pf),
-           "hv": None if pf is None else hv_normalized(res.F, pf),
-           "curve": [[h["evaluations"], h["igd"]] for h in res.history if h.get("igd") is not None],
-           "front": res.F.tolist()}
+    rec = {"problem": problem, "algo": algo, "n_var": p.n_var, "n_obj": p.n_obj, "seed": seed}
+    if is_peer(algo):
+        from . import peers
+
+        rec["peer_version"] = peers.peer_version(algo)
+        peers.load_peer(algo)  # the library's import time is not the algorithm's
+        t = time.perf_counter()
+        try:
+            F, evaluations, curve = peers.run_peer(algo, p, max_evals, seed)
+        except peers.PeerUnsupported as exc:
+            F = None
+            rec.update(skipped=str(exc), evaluations=0, wall_s=None, igd=None, hv=None, curve=[], front=[])
+        wall = time.perf_counter() - t
+    else:
+        t = time.perf_counter()
+        res = lsmoo.minimize(p, algo, max_evals=max_evals, seed=seed)
+        wall = time.perf_counter() - t
+        F, evaluations = res.F, res.evaluations
+        curve = [[h["evaluations"], h["igd"]] for h in res.history if h.get("igd") is not None]
+    if F is not None:
+        pf = p.pareto_front()
+        rec.update(evaluations=evaluations, wall_s=wall,
+                   igd=None if pf is None or not len(F) else lsmoo.igd(F, pf),
+                   hv=None if pf is None or not len(F) else hv_normalized(F, pf),
+                   curve=curve, front=np.asarray(F).tolist())
     path = _cell_path(Path(out), problem, algo, seed)
     path.parent.mkdir(parents=True, exist_ok=True)
     atomic_write_bytes(path, json.dumps(rec).encode())
@@ -95,7 +121,12 @@ def run_grid(problems, algos, n_var, n_obj, runs, max_evals, out, workers=1, bas
     if not problems or not algos:
         raise ConfigError("bench needs at least one problem and one algorithm")
     for a in algos:
-        algorithm_registry.entry(a)
+        if is_peer(a):
+            from .peers import check_peer
+
+            check_peer(a)  # unknown peer / package not installed: fail before any run
+        else:
+            algorithm_registry.entry(a)
     for p in problems:
         lsmoo.get_problem(p, n_var=n_var, n_obj=n_obj)  # unknown names / bad sizes fail before any run
     baseline = baseline or algos[0]
@@ -109,8 +140,10 @@ def run_grid(problems, algos, n_var, n_obj, runs, max_evals, out, workers=1, bas
     with ProcessPoolExecutor(max_workers=workers) if workers > 1 and jobs else _InProcess() as ex:
         for done, rec in enumerate(ex.map(run_cell, jobs), 1):
             if progress:
-                log(f"  [{done}/{len(jobs)}] {rec['problem']} {rec['algo']} seed {rec['seed']}: "
-                    f"IGD {rec['igd']:.4g} ({rec['wall_s']:.1f} s)")
+                what = (f"skipped: {rec['skipped']}" if rec.get("skipped") else
+                        f"IGD {rec['igd']:.4g} ({rec['wall_s']:.1f} s)" if rec["igd"] is not None else
+                        f"no reference front ({rec['wall_s']:.1f} s)")
+                log(f"  [{done}/{len(jobs)}] {rec['problem']} {rec['algo']} seed {rec['seed']}: {what}")
     records = [json.loads(_cell_path(out, p, a, s).read_text())
                for p in problems for a in algos for s in range(1, runs + 1)]
     rows = summarize(records, problems, algos, baseline)
@@ -128,18 +161,21 @@ def summarize(records, problems, algos, baseline):
     rows = []
     for p in problems:
         for a in algos:
-            rs = by[(p, a)]
+            skipped = [r["skipped"] for r in by[(p, a)] if r.get("skipped")]
+            rs = [r for r in by[(p, a)] if not r.get("skipped")]
             igd = np.array([r["igd"] for r in rs if r["igd"] is not None], dtype=float)
             hv = np.array([r["hv"] for r in rs if r["hv"] is not None], dtype=float)
             row = {"problem": p, "algo": a, "runs": len(rs),
-                   "wall_median_s": float(np.median([r["wall_s"] for r in rs])),
-                   "evaluations": int(np.median([r["evaluations"] for r in rs])), "p_value": None, "mark": ""}
+                   "wall_median_s": float(np.median([r["wall_s"] for r in rs])) if rs else float("nan"),
+                   "evaluations": int(np.median([r["evaluations"] for r in rs])) if rs else 0,
+                   "p_value": None, "mark": "", "skipped": skipped[0] if skipped else None}
             for name, v in (("igd", igd), ("hv", hv)):
                 q = np.percentile(v, [25, 50, 75]) if v.size else [np.nan] * 3
                 row.update({f"{name}_q1": float(q[0]), f"{name}_median": float(q[1]), f"{name}_q3": float(q[2])})
             if a != baseline and igd.size:
-                base = [r["igd"] for r in by[(p, baseline)]]
-                row["p_value"] = float(ranksums(base, igd).pvalue) if len(igd) > 1 else 1.0
+                base = [r["igd"] for r in by[(p, baseline)] if r.get("igd") is not None]
+                if base:
+                    row["p_value"] = float(ranksums(base, igd).pvalue) if len(igd) > 1 else 1.0
             rows.append(row)
     for a in algos:
         if a == baseline:
@@ -156,7 +192,7 @@ def write_summary(rows, out: Path, baseline, n_var, max_evals, runs):
     from .result import atomic_write_bytes
 
     cols = ["problem", "algo", "runs", "igd_median", "igd_q1", "igd_q3", "hv_median", "hv_q1", "hv_q3",
-            "wall_median_s", "evaluations", "p_value", "p_holm", "mark"]
+            "wall_median_s", "evaluations", "p_value", "p_holm", "mark", "skipped"]
     buf = io.StringIO()
     w = csv.DictWriter(buf, fieldnames=cols, extrasaction="ignore", lineterminator="\n")
     w.writeheader()
@@ -173,6 +209,9 @@ def write_summary(rows, out: Path, baseline, n_var, max_evals, runs):
         cells = []
         for a in algos:
             r = next(x for x in rows if x["problem"] == p and x["algo"] == a)
+            if r["runs"] == 0 and r.get("skipped"):
+                cells.append("skipped")
+                continue
             cells.append(f"{r['igd_median']:.3e} [{r['igd_q1']:.2e}, {r['igd_q3']:.2e}] {r['mark']}".rstrip())
         lines.append(f"| {p} | " + " | ".join(cells) + " |")
     lines.append("")
@@ -199,7 +238,7 @@ def plot_grid(records, problems, algos, out: Path):
                 ax1.plot(grid, np.median(curves, axis=0), label=a)
                 med = sorted(rs, key=lambda r: r["igd"])[len(rs) // 2]
                 F = np.asarray(med["front"])
-                if F.shape[1] >= 2:
+                if F.ndim == 2 and F.shape[1] >= 2:
                     ax2.plot(F[:, 0], F[:, 1], "o", ms=3, label=a)
             ax1.set_yscale("log")
             ax1.set_xlabel("evaluations")

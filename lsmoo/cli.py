@@ -273,7 +273,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--problems", help="comma-separated problem names instead of a suite")
     p.add_argument("--n-var", type=positive_int, help="number of decision variables")
     p.add_argument("--n-obj", type=positive_int, help="number of objectives")
-    p.add_argument("--algos", default="hierarchical,sparseea,nsga2", help="comma-separated algorithm names")
+    p.add_argument("--algos", default="hierarchical,sparseea,nsga2",
+                   help="comma-separated algorithm names; peers from other libraries are named "
+                   "LIBRARY.ALGORITHM: pymoo.nsga2, pymoo.moead, deap.nsga2 (pip install "
+                   "'lsmoo[peers]'), evomo.sparseea, evomo.lmocso, evomo.wof, evomo.lsmof "
+                   "(pip install 'lsmoo[peers-evomo]')")
     p.add_argument("--baseline", help="algorithm the others are tested against (default: the first)")
     p.add_argument("--runs", type=positive_int, default=5, help="seeds 1..RUNS per cell (default 5)")
     p.add_argument("--max-evals", type=positive_int, required=True, help="evaluation budget per run")
