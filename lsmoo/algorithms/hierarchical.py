@@ -35,6 +35,7 @@ from ..errors import ConfigError
 from ..registry import register_algorithm
 from .base import Algorithm, positive_int, real_in
 from .nsga2 import survival
+from .pivots import PivotPath
 
 
 def rank01(values) -> np.ndarray:
@@ -53,20 +54,29 @@ def unique_rows_first(F) -> np.ndarray:
 
 
 @register_algorithm("hierarchical", description="two-phase importance-guided engine: thresholds, then masks on a corridor")
-class Hierarchical(Algorithm):
+class Hierarchical(PivotPath, Algorithm):
     """Hierarchical importance-guided sparse MOEA (Phase 1: group thresholds; Phase 2: corridor masks)."""
 
     name = "hierarchical"
 
-    def __init__(self, pop_size: int = 100, phase1_share: float = 0.2, n_groups: int | None = None,
+    def __init__(self, pop_size: int = 100, phase1_share: float | None = None, n_groups: int | None = None,
                  importance: str = "auto", probe_share: float = 0.1, max_probe_rounds: int = 5,
                  margin: float = 0.25, eta_c: float = 20.0, eta_m: float = 20.0,
                  target_success: float = 0.2, init_flips: float = 1.0, phase1_gens: int = 50,
                  value_mutation: str = "corridor", success_rule: str = "dominance",
                  selection: str = "nsga2", moead_neighbors: float = 0.1, moead_delta: float = 0.9,
-                 moead_nr: int = 2):
+                 moead_nr: int = 2, dense: str = "auto", n_pivots: int = 3, sweeps_per_round: int = 3,
+                 pivot_reset: float = 0.02, aug: float = 0.05, pattern_steps: int = 4):
         super().__init__(pop_size)
-        self.phase1_share = real_in(phase1_share, "phase1_share", self.name, 0.0, 0.95)
+        if dense not in ("auto", "on", "off"):
+            raise ConfigError(f"{self.name}: dense must be 'auto', 'on' or 'off', got {dense!r}")
+        self.dense = dense
+        self.n_pivots = positive_int(n_pivots, "n_pivots", self.name)
+        self.sweeps_per_round = positive_int(sweeps_per_round, "sweeps_per_round", self.name)
+        self.pivot_reset = real_in(pivot_reset, "pivot_reset", self.name, 0.0, 1.0)
+        self.aug = real_in(aug, "aug", self.name, 0.0, 1e6)
+        self.pattern_steps = positive_int(pattern_steps, "pattern_steps", self.name, minimum=0)
+        self.phase1_share = None if phase1_share is None else real_in(phase1_share, "phase1_share", self.name, 0.0, 0.95)
         self.n_groups = None if n_groups is None else positive_int(n_groups, "n_groups", self.name)
         if importance not in ("auto", "problem", "probe", "sample"):
             raise ConfigError(f"{self.name}: importance must be 'auto', 'problem', 'probe' or 'sample', "
@@ -94,18 +104,33 @@ class Hierarchical(Algorithm):
         self.moead_nr = positive_int(moead_nr, "moead_nr", self.name)
 
     # ================================================================== setup
+    def _uses_dense_path(self) -> bool:
+        p = self.problem
+        if self.dense == "off" or p.encoding != "real":
+            if self.dense == "on" and p.encoding != "real":
+                raise ConfigError(f"{self.name}: dense='on' needs a real-coded problem, {p.name} is {p.encoding}")
+            return False
+        if self.dense == "on":
+            return True
+        # auto: a Pareto set not known to be sparse, and a budget for about ten sweeps per pivot
+        enough = self.max_evals is None or self.max_evals >= 10 * self.n_pivots * p.n_var
+        return not p.sparse and p.importance() is None and enough
+
     def _setup(self):
         p = self.problem
         self.real = p.encoding == "real"
+        self._report = {}
+        self.notes = []
+        self.path = "dense" if self._uses_dense_path() else "sparse"
+        if self.path == "dense":
+            return self._pivot_setup()
         self.off_value = np.clip(0.0, p.xl, p.xu) if self.real else None
         self.stage = "importance"
         self.phase = "importance"
-        self.notes = []
         self.score = None
         self._probe_fit = np.zeros(p.n_var)
         self._probe_rounds = 0
         self._probe_queue = []
-        self._report = {}
         self.T = self.dec = None
         imp = p.importance() if self.importance in ("auto", "problem") else None
         if self.importance == "problem" and imp is None:
@@ -159,6 +184,8 @@ class Hierarchical(Algorithm):
     # ================================================================== ask / tell
     def _produce(self) -> np.ndarray:
         self.phase = self.stage  # the phase of the batch being evaluated, as the history records it
+        if self.path == "dense":
+            return self._pivot_produce()
         if self.stage == "importance":
             return self._importance_batch()
         if self.stage == "phase1":
@@ -167,7 +194,9 @@ class Hierarchical(Algorithm):
 
     def _survive(self, X, F, G, first):
         n = len(X)
-        if self.stage == "importance":
+        if self.path == "dense":
+            self._pivot_tell(X, F, G)
+        elif self.stage == "importance":
             self._importance_tell(X, F, G)
         elif self.stage == "phase1":
             self._phase1_tell(n, F, G)
@@ -176,7 +205,7 @@ class Hierarchical(Algorithm):
 
     def report(self) -> dict:
         out = dict(self._report, importance_source=getattr(self, "_importance_source", None),
-                   notes=list(self.notes), selection=self.selection)
+                   notes=list(self.notes), selection=self.selection, path=self.path)
         if "phase1_hv" in out and self.stage == "phase2":
             from ..indicators import hv_normalized
 
@@ -308,7 +337,10 @@ class Hierarchical(Algorithm):
     def _phase1_budget_end(self) -> int:
         if self.max_evals is None:
             return self.n_evals + self.phase1_gens * self.pop_size
-        return int(self.phase1_share * self.max_evals)
+        share = self.phase1_share
+        if share is None:  # the dense path spends more on converging its pivots
+            share = 0.4 if self.path == "dense" else 0.2
+        return int(share * self.max_evals)
 
     def _phase1_batch(self) -> np.ndarray:
         n = self.pop_size

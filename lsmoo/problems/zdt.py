@@ -33,7 +33,8 @@ class _ZDT(Problem):
     default_n_var: int | None = 30
     default_n_obj = 2
     default_encoding = "real"
-    sparse = False
+    #: the Pareto set has x_2..x_n = 0 (ZDT1–4, 6): sparse, and the hierarchical engine takes its sparse path
+    sparse = True
     min_n_var = 2
 
     def __init__(self, n_var=None, n_obj=None):
@@ -168,6 +169,7 @@ class ZDT5(_ZDT):
     name = "zdt5"
     default_n_var = 80
     default_encoding = "binary"
+    sparse = False  # the optimal groups are all ones
 
     def __init__(self, n_var=None, n_obj=None):
         n = check_n_var(self.name, self.default_n_var if n_var is None else n_var)
