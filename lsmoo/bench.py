@@ -100,6 +100,15 @@ def holm(pvalues):
     return adj
 
 
+def _one_thread_per_worker():
+    """Pool workers: one BLAS/OpenMP thread each (torch-based peers would otherwise each start one per
+    core and slow every cell down)."""
+    import os
+
+    for var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
+        os.environ[var] = "1"
+
+
 class _InProcess:
     """The executor interface for one worker: runs the cells here, in order."""
 
@@ -137,7 +146,9 @@ def run_grid(problems, algos, n_var, n_obj, runs, max_evals, out, workers=1, bas
     jobs = [(p, a, n_var, n_obj, max_evals, s, str(out)) for p in problems for a in algos
             for s in range(1, runs + 1) if not _cell_path(out, p, a, s).is_file()]
     log(f"bench: {len(problems) * len(algos) * runs - len(jobs)} cells done, {len(jobs)} to run")
-    with ProcessPoolExecutor(max_workers=workers) if workers > 1 and jobs else _InProcess() as ex:
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_one_thread_per_worker) if workers > 1 and jobs \
+        else _InProcess()
+    with pool as ex:
         for done, rec in enumerate(ex.map(run_cell, jobs), 1):
             if progress:
                 what = (f"skipped: {rec['skipped']}" if rec.get("skipped") else
