@@ -198,12 +198,17 @@ def test_dense_path_covers_lsmop_fronts_where_nsga2_does_not(name, collapse):
     assert np.ptp(h.F[:, 0]) > 0.8
 
 
-def test_dense_path_is_deterministic_and_respects_the_budget():
+@pytest.mark.parametrize("sweep_rows", [1000, 7])  # one variable per sweep row / blocks of 8 (last 2)
+def test_dense_path_is_deterministic_and_respects_the_budget(sweep_rows):
     p = lsmoo.get_problem("lsmop2", n_var=50, n_obj=2)
-    a = lsmoo.minimize(p, "hierarchical", max_evals=3001, seed=4, indicators_every=0)
-    b = lsmoo.minimize(p, "hierarchical", max_evals=3001, seed=4, indicators_every=0)
+    algo = dict(sweep_rows=sweep_rows, dense="on")
+    a = lsmoo.minimize(p, lsmoo.get_algorithm("hierarchical", **algo), max_evals=3001, seed=4, indicators_every=0)
+    b = lsmoo.minimize(p, lsmoo.get_algorithm("hierarchical", **algo), max_evals=3001, seed=4, indicators_every=0)
     assert a.evaluations == 3001 and np.array_equal(a.F, b.F) and np.array_equal(a.X, b.X)
     assert np.all((a.X >= p.xl) & (a.X <= p.xu))
+    first = lsmoo.minimize(p, lsmoo.get_algorithm("hierarchical", **algo), max_evals=300, seed=4,
+                           indicators_every=0)
+    assert lsmoo.igd(a.F, p.pareto_front()) < lsmoo.igd(first.F, p.pareto_front())
 
 
 def test_path_choice():

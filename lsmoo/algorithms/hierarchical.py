@@ -66,7 +66,8 @@ class Hierarchical(PivotPath, Algorithm):
                  value_mutation: str = "corridor", success_rule: str = "dominance",
                  selection: str = "nsga2", moead_neighbors: float = 0.1, moead_delta: float = 0.9,
                  moead_nr: int = 2, dense: str = "auto", n_pivots: int = 3, sweeps_per_round: int = 3,
-                 pivot_reset: float = 0.02, aug: float = 0.05, pattern_steps: int = 4):
+                 pivot_reset: float = 0.02, aug: float = 0.05, pattern_steps: int = 4,
+                 sweep_rows: int = 1000):
         super().__init__(pop_size)
         if dense not in ("auto", "on", "off"):
             raise ConfigError(f"{self.name}: dense must be 'auto', 'on' or 'off', got {dense!r}")
@@ -76,6 +77,7 @@ class Hierarchical(PivotPath, Algorithm):
         self.pivot_reset = real_in(pivot_reset, "pivot_reset", self.name, 0.0, 1.0)
         self.aug = real_in(aug, "aug", self.name, 0.0, 1e6)
         self.pattern_steps = positive_int(pattern_steps, "pattern_steps", self.name, minimum=0)
+        self.sweep_rows = positive_int(sweep_rows, "sweep_rows", self.name)
         self.phase1_share = None if phase1_share is None else real_in(phase1_share, "phase1_share", self.name, 0.0, 0.95)
         self.n_groups = None if n_groups is None else positive_int(n_groups, "n_groups", self.name)
         if importance not in ("auto", "problem", "probe", "sample"):
@@ -113,7 +115,7 @@ class Hierarchical(PivotPath, Algorithm):
         if self.dense == "on":
             return True
         # auto: a Pareto set not known to be sparse, and a budget for about ten sweeps per pivot
-        enough = self.max_evals is None or self.max_evals >= 10 * self.n_pivots * p.n_var
+        enough = self.max_evals is None or self.max_evals >= 10 * self.n_pivots * min(p.n_var, self.sweep_rows)
         return not p.sparse and p.importance() is None and enough
 
     def _setup(self):

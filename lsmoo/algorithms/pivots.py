@@ -63,6 +63,9 @@ class PivotPath:
         self._j0 = 0          # next coordinate of its sweep
         self._sweeps = 0      # completed sweeps (over all pivots)
         self._chunk = self._rows_per_batch(p.n_var)
+        self._block = -(-p.n_var // self.sweep_rows)      # variables moved together by one sweep row
+        self._n_rows = -(-p.n_var // self._block)         # rows per sweep
+        self._perm = np.arange(p.n_var)
 
     # ------------------------------------------------------------------ scalarization
     def _norm(self, F):
@@ -106,11 +109,13 @@ class PivotPath:
         if self.pstage == "init":
             return self._random_population(self.pop_size)
         if self.pstage == "sweep":
-            k, j0 = self._k, self._j0
-            j1 = min(p.n_var, j0 + self._chunk)
-            j = np.arange(j0, j1)
-            Y = np.repeat(self.PX[k][None], len(j), axis=0)
-            Y[np.arange(len(j)), j] = np.clip(self.PX[k, j] + self.Pd[k, j] * self.Psig[k, j], p.xl[j], p.xu[j])
+            k, r0 = self._k, self._j0
+            if r0 == 0:  # blocks of variables moved together: a fresh random partition per sweep
+                self._perm = np.arange(p.n_var) if self._block == 1 else self.rng.permutation(p.n_var)
+            r1 = min(self._n_rows, r0 + self._chunk)
+            rows, cols = self._block_cells(r0, r1)
+            Y = np.repeat(self.PX[k][None], r1 - r0, axis=0)
+            Y[rows - r0, cols] = self._trial()[cols]
             return Y
         if self.pstage == "combine":
             k = self._k
@@ -120,6 +125,13 @@ class PivotPath:
         if self.pstage == "pattern":
             return self._pattern_rows()
         return self._family(2 * self.pop_size)
+
+    def _block_cells(self, r0, r1):
+        """(row, variable) pairs of sweep rows r0..r1-1: row r moves the variables perm[r·b:(r+1)·b]."""
+        b, D = self._block, self.problem.n_var
+        cols = self._perm[r0 * b:min(D, r1 * b)]
+        rows = r0 + np.arange(len(cols)) // b
+        return rows, cols
 
     def _trial(self):
         p, k = self.problem, self._k
@@ -165,20 +177,21 @@ class PivotPath:
             self.pstage = "sweep"
 
     def _sweep_tell(self, F, G):
-        k, j0, n = self._k, self._j0, len(F)
-        if j0 == 0:
+        k, r0, n = self._k, self._j0, len(F)
+        if r0 == 0:
             self._x_before = self.PX[k].copy()
             self._imp = np.zeros(self.problem.n_var, dtype=bool)
             self._best1 = (-1, np.inf, None, None)
         v = self._scal(F, self.PW[k], G)
         imp = self._improves(F, G, v, k)
-        self._imp[j0:j0 + n] = imp
+        rows, cols = self._block_cells(r0, r0 + n)
+        self._imp[cols] = imp[rows - r0]
         v = np.where(imp, v, np.inf)
         b = int(np.argmin(v))
         if v[b] < self._best1[1]:
-            self._best1 = (j0 + b, float(v[b]), F[b].copy(), None if G is None else G[b].copy())
-        self._j0 = j0 + n
-        if self._j0 >= self.problem.n_var:
+            self._best1 = (r0 + b, float(v[b]), F[b].copy(), None if G is None else G[b].copy())
+        self._j0 = r0 + n
+        if self._j0 >= self._n_rows:
             self.pstage = "combine"
 
     def _improves(self, F, G, v, k):
@@ -203,6 +216,7 @@ class PivotPath:
                 self.PG[k] = G[0]
             sig[imp] *= 1.5
         elif j1 >= 0:
+            j1 = self._block_cells(j1, j1 + 1)[1]  # the best row's variables
             self.PX[k, j1] = trial[j1]
             self.PF[k], self.Pf[k] = F1, v1
             if self.PG is not None:
