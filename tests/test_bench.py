@@ -23,7 +23,12 @@ def test_bench_grid_writes_tables_and_resumes(tmp_path, capsys):
                                                         ("smop1", "nsga2"), ("smop1", "hierarchical")]
     assert all(int(r["runs"]) == 2 and int(r["evaluations"]) == 400 for r in rows)
     assert rows[0]["mark"] == "" and rows[1]["mark"] in "+=−"
-    assert (out / "summary.md").read_text().count("|") > 10
+    md = (out / "summary.md").read_text()
+    assert md.count("|") > 10
+    rows_by = {(r["problem"], r["algo"]): float(r["igd_median"]) for r in rows}
+    lower = sum(rows_by[(p, "nsga2")] < rows_by[(p, "hierarchical")] for p in ("zdt1", "smop1"))
+    assert f"(median IGD lower on {lower}, higher on {2 - lower} of 2)" in md
+    assert "With 2 runs per cell the smallest p-value" in md and "no mark can differ from =" in md
     assert (out / "convergence_zdt1.png").is_file()
     cell = out / "runs" / "zdt1" / "nsga2" / "seed1.json"
     first = json.loads(cell.read_text())
