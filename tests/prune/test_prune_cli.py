@@ -26,7 +26,8 @@ def run_dir(tmp_path_factory, cache_dir):
 def test_run_directory(run_dir, capsys):
     with open(run_dir / "pareto.csv") as f:
         rows = list(csv.DictReader(f))
-    assert list(rows[0]) == ["id", "remaining", "val_error", "test_accuracy", "params_nonzero", "macs_nonzero"]
+    assert list(rows[0]) == ["id", "remaining", "val_error", "val_error_rest", "test_accuracy", "params_nonzero",
+                             "macs_nonzero", "seed", "picked_for"]
     meta = json.loads((run_dir / "meta.json").read_text())
     assert meta["normalize"][0] == pytest.approx(meta["data"]["normalize"][0][0])
     assert len(meta["comparison"]) == 4 and (run_dir / "front.png").stat().st_size > 1000

@@ -2,8 +2,9 @@
 
 Modules: ``models`` (CIFAR ResNets, option A), ``data`` (Fashion-MNIST, digits, CIFAR-10/100 readers),
 ``train`` (base-model recipe and cache), ``evaluator`` (fast in-place mask evaluation with BN
-recalibration), ``problem`` (the lsmoo Problem), ``baseline`` (global magnitude pruning),
-``interop`` (torch.nn.utils.prune), ``pipeline`` (the end-to-end run), ``cli`` (``lsmoo prune``).
+recalibration), ``problem`` (the lsmoo Problem), ``search`` (the hierarchical engine with seeds, an
+external archive and checkpointable evaluator state), ``interop`` (torch.nn.utils.prune), ``pipeline``
+(the end-to-end run, checkpoint/resume, the global-magnitude baseline), ``cli`` (``lsmoo prune``).
 """
 import os as _os
 

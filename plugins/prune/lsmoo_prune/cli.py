@@ -1,6 +1,7 @@
 """``lsmoo prune`` (registered through the entry-point group ``lsmoo.commands``).
 
     lsmoo prune --model resnet20 --dataset fashion-mnist --seed 1 --out DIR [--max-evals E] [--quiet] ...
+    lsmoo prune ... --out DIR --checkpoint-every K       (Ctrl-C checkpoints too; then the same command + --resume)
     lsmoo prune train --model resnet20 --dataset fashion-mnist --seed 1 [--epochs N] [--save PATH]
     lsmoo prune export DIR --id K --format pt|onnx [--to PATH]
 """
@@ -9,7 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from lsmoo.cli import positive_int, seed_int
+from lsmoo.cli import non_negative_int, positive_int, seed_int
 from lsmoo.errors import LsmooError
 
 
@@ -24,6 +25,16 @@ def _data_args(p, default_seed=1):
     p.add_argument("--device", default="auto", help="auto (CUDA when present), cpu, cuda, cuda:N")
     p.add_argument("--threads", type=positive_int, help="torch CPU threads (default: torch's)")
     p.add_argument("--quiet", action="store_true", help="no progress output")
+
+
+def _band(text: str):
+    try:
+        lo, hi = (float(v) for v in text.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected LO,HI (two numbers), got {text!r}") from None
+    if not 0.0 <= lo < hi <= 1.0:
+        raise argparse.ArgumentTypeError(f"expected 0 <= LO < HI <= 1, got {text!r}")
+    return (lo, hi)
 
 
 def register(subparsers):
@@ -42,11 +53,27 @@ def register(subparsers):
     p.add_argument("--no-bn-recal", action="store_true", help="do not recalibrate BN after masking")
     p.add_argument("--importance", choices=("magnitude", "taylor", "lamp"), default="magnitude",
                    help="weight importance: |w| (default), Taylor |w·dL/dw|, or LAMP (layer-normalised |w|)")
-    p.add_argument("--phase1-share", type=float, default=0.2,
-                   help="share of the budget for Phase 1 (per-layer thresholds; default 0.2)")
-    p.add_argument("--max-networks", type=positive_int, default=8,
-                   help="Pareto networks to export, spread over the front (default 8; plus the best at 50/60/70/80 %% pruned)")
+    p.add_argument("--phase1-share", type=float, default=0.9,
+                   help="share of the budget for Phase 1 (per-layer thresholds; default 0.9)")
+    p.add_argument("--max-networks", type=positive_int, default=6,
+                   help="Pareto networks to export, spread over the front (default 6; plus the best at 50/60/70/80 %% pruned)")
     p.add_argument("--finetune-epochs", type=int, default=0, help="fine-tune the networks compared with the baseline")
+    p.add_argument("--seeds", default="magnitude,ends,lamp,erk",
+                   help="seed Phase 1 with these allocations at 12 sparsities: comma-separated from magnitude (global "
+                        "magnitude = the baseline), ends (the same, first conv and classifier dense), lamp, erk; "
+                        "none: no seeds (default magnitude,ends,lamp,erk)")
+    p.add_argument("--rescore-top", type=non_negative_int, default=4,
+                   help="at 50/60/70/80 %% pruned, re-score this many best candidates on the validation images the "
+                        "search did not use and pick by that (0: pick by the search error; default 4)")
+    p.add_argument("--final-calib-size", type=positive_int, default=4096,
+                   help="BN calibration images for the re-scored, exported and baseline networks (default 4096)")
+    p.add_argument("--focus", type=_band, default=(0.1, 0.7), metavar="LO,HI",
+                   help="remaining-weight band the search concentrates on (default 0.1,0.7; 0,1: the whole front)")
+    p.add_argument("--checkpoint-every", type=non_negative_int, default=0, metavar="K",
+                   help="write OUT/checkpoint.npz every K generations of the search (always at its end and on "
+                        "Ctrl-C/SIGTERM)")
+    p.add_argument("--resume", action="store_true",
+                   help="continue the search from OUT/checkpoint.npz (same arguments) to the identical result")
     p.set_defaults(func=cmd_prune)
     sub = p.add_subparsers(dest="prune_command", metavar="{train,export}", parser_class=type(p))
 
@@ -68,6 +95,9 @@ def cmd_prune(args) -> int:
         raise LsmooError("lsmoo prune needs --out DIR")
     if args.finetune_epochs < 0 or args.race_size < 0:
         raise LsmooError("--finetune-epochs and --race-size must be >= 0")
+    kinds = [k.strip() for k in args.seeds.split(",") if k.strip()]
+    if args.seeds.strip() != "none" and (not kinds or set(kinds) - {"magnitude", "ends", "lamp", "erk"}):
+        raise LsmooError(f"--seeds takes a comma-separated list of magnitude, ends, lamp, erk (or none), got {args.seeds!r}")
     from .pipeline import Settings, run
 
     s = Settings(model=args.model, dataset=args.dataset, seed=args.seed, out=args.out, max_evals=args.max_evals,
@@ -77,7 +107,9 @@ def cmd_prune(args) -> int:
                  checkpoint=args.checkpoint, cache_dir=args.cache_dir, width=args.width, epochs=args.epochs,
                  max_networks=args.max_networks, finetune_epochs=args.finetune_epochs,
                  progress=not args.quiet, threads=args.threads,
-                 phase1_share=args.phase1_share)
+                 phase1_share=args.phase1_share, checkpoint_every=args.checkpoint_every, resume=args.resume,
+                 seeds=args.seeds, rescore_top=args.rescore_top, final_calib_size=args.final_calib_size,
+                 focus=args.focus)
     meta = run(s)
     print_summary(meta)
     return 0

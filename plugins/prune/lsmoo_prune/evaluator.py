@@ -26,7 +26,7 @@ from .models import prunable_names
 
 class MaskEvaluator:
     def __init__(self, model: nn.Module, val_x, val_y, calib_x=None, *, eval_size: int = 1000,
-                 calib_size: int = 256, bn_recal: bool = True, batch_size: int = 500, device=None,
+                 calib_size: int = 256, bn_recal: bool = True, batch_size: int = 200, device=None,
                  dtype: str = "auto", race_size: int = 0, race_z: float = 2.0):
         self.device = torch.device(device) if device is not None else next(model.parameters()).device
         self.model = model.to(self.device).to(memory_format=torch.channels_last).eval()
@@ -57,6 +57,7 @@ class MaskEvaluator:
         self.race_size = int(race_size) if race_size and race_size < n else 0
         self.race_z = float(race_z)
         self.cache: dict[bytes, float] = {}
+        self.bn_cache: dict | None = None     # off during the search (every mask is new there)
         self.known: list[tuple[float, float]] = []      # (remaining, full-subset error) seen so far
         self.stats = {"evaluations": 0, "cache_hits": 0, "raced_out": 0, "images": 0, "seconds": 0.0}
 
@@ -91,9 +92,11 @@ class MaskEvaluator:
             moms.append(bn.momentum)
             bn.momentum = None
         self.model.train()
+        n = len(self.calib_x)
+        step = -(-n // -(-n // 1024))            # equal chunks of at most 1024 images (equally weighted)
         with torch.autocast(self.device.type, dtype=torch.bfloat16, enabled=self.autocast):
-            for i in range(0, len(self.calib_x), self.batch_size):
-                self.model(self.calib_x[i:i + self.batch_size])
+            for i in range(0, n, step):
+                self.model(self.calib_x[i:i + step])
         for bn, mo in zip(self.bns, moms):
             bn.momentum = mo
         self.model.eval()
@@ -101,7 +104,7 @@ class MaskEvaluator:
     def restore_bn(self) -> None:
         self.model.load_state_dict(self.bn_state0, strict=False)
 
-    @torch.no_grad()
+    @torch.inference_mode()
     def correct(self, x, y) -> int:
         self.model.eval()
         c = 0
@@ -112,12 +115,23 @@ class MaskEvaluator:
         return c
 
     def prepare(self, mask) -> None:
-        """Apply a mask and recalibrate BN (or restore the dense BN statistics when recalibration is off)."""
+        """Apply a mask and recalibrate BN (or restore the dense BN statistics when recalibration is off).
+        With ``bn_cache`` (a dict) set, recalibrated statistics are memoised per mask and calibration batch."""
         self.apply(mask)
-        if self.bn_recal:
-            self.recalibrate()
-        else:
+        if not self.bn_recal:
             self.restore_bn()
+            return
+        if self.bn_cache is None or mask is None:
+            self.recalibrate()
+            return
+        k = (self.key(mask), self.calib_x.data_ptr(), len(self.calib_x))
+        hit = self.bn_cache.get(k)
+        if hit is not None:
+            self.model.load_state_dict(hit, strict=False)
+            return
+        self.recalibrate()
+        self.bn_cache[k] = {n: v.detach().clone() for n, v in self.model.state_dict().items()
+                            if "running_" in n or "num_batches" in n}
 
     # ------------------------------------------------------------------ fitness
     @staticmethod
@@ -176,6 +190,23 @@ class MaskEvaluator:
         self.prepare(mask)
         x = x.to(self.device).contiguous(memory_format=torch.channels_last)
         return self.correct(x, y.to(self.device)) / max(1, len(y))
+
+    # ------------------------------------------------------------------ checkpoint/resume
+    def state_dict(self) -> dict:
+        """Fitness cache, racing memory and statistics as arrays and numbers (for checkpoints: with
+        racing, a cached error depends on what was known when it was computed, so a resumed run needs
+        the same cache to reach the bit-identical result)."""
+        keys = list(self.cache)
+        return {"cache_keys": np.frombuffer(b"".join(keys), dtype=np.uint8).reshape(len(keys), 16).copy(),
+                "cache_values": np.array([self.cache[k] for k in keys], dtype=np.float64),
+                "known": np.array(self.known, dtype=np.float64).reshape(-1, 2),
+                "stats": dict(self.stats)}
+
+    def load_state_dict(self, state: dict) -> None:
+        K, V = np.asarray(state["cache_keys"], dtype=np.uint8), np.asarray(state["cache_values"], dtype=np.float64)
+        self.cache = {K[i].tobytes(): float(V[i]) for i in range(len(V))}
+        self.known = [(float(a), float(b)) for a, b in np.asarray(state["known"], dtype=np.float64).reshape(-1, 2)]
+        self.stats = dict(state["stats"])
 
     def evals_per_second(self) -> float:
         s = self.stats

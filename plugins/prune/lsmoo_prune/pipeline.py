@@ -3,6 +3,7 @@ the global-magnitude baseline at the same sparsities, a plot and a summary."""
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 import os
 import sys
@@ -19,6 +20,7 @@ from lsmoo.errors import LsmooError
 from . import data, interop, models, train
 from .evaluator import MaskEvaluator, global_magnitude_mask
 from .problem import PruningProblem
+from .search import PruneSearch, nondominated, seed_allocations
 
 STANDARD_PRUNED = (0.5, 0.6, 0.7, 0.8)
 
@@ -43,50 +45,126 @@ class Settings:
     cache_dir: str | None = None
     width: int = 16
     epochs: int | None = None
-    max_networks: int = 8
+    max_networks: int = 6
     finetune_epochs: int = 0
     progress: bool = True
     threads: int | None = None
-    phase1_share: float = 0.2
+    phase1_share: float = 0.9
+    checkpoint_every: int = 0       # generations between checkpoints (DIR/checkpoint.npz); 0: only at the end / on a signal
+    resume: bool = False            # continue from DIR/checkpoint.npz
+    callback: object = None         # callback(algorithm, record) after every generation (API, tests)
+    seeds: str = "magnitude,ends,lamp,erk"   # seed kinds for Phase 1 (search.seed_allocations); "none"
+    rescore_top: int = 4            # candidates per standard level re-scored on the rest of the validation split
+    final_calib_size: int = 4096    # BN calibration images for re-scoring, export and baseline (>= calib_size)
+    focus: tuple = (0.1, 0.7)       # remaining-ratio band the engine concentrates on (search.PruneSearch.focused)
 
 
-class Archive:
-    """Non-dominated set of every evaluated mask (packed), kept beside the engine's population."""
+CHECKPOINT = "checkpoint.npz"
 
-    def __init__(self):
-        self.P = None
-        self.F = None
-
-    def add(self, X, F):
-        P = np.packbits(np.asarray(X, dtype=bool), axis=1)
-        self.P = P if self.P is None else np.vstack([self.P, P])
-        self.F = F.copy() if self.F is None else np.vstack([self.F, F])
-        keep = _nondominated(self.F)
-        self.P, self.F = self.P[keep], self.F[keep]
-        _, first = np.unique(self.F, axis=0, return_index=True)
-        first = np.sort(first)
-        self.P, self.F = self.P[first], self.F[first]
+#: settings that change the search, and the option that sets each (a resume must match them all)
+SEARCH_OPTIONS = {
+    "model": "--model", "dataset": "--dataset", "seed": "--seed", "width": "--width", "epochs": "--epochs",
+    "val_size": "--val-size", "eval_size": "--eval-size", "calib_size": "--calib-size",
+    "race_size": "--race-size", "bn_recal": "--no-bn-recal", "importance": "--importance",
+    "phase1_share": "--phase1-share", "pop_size": "--pop-size", "max_evals": "--max-evals", "seeds": "--seeds",
+    "focus": "--focus",
+    "device": "--device", "base_model_sha256": "the base model (--checkpoint, --cache-dir, --epochs)",
+    "data_sha256": "the data (--data-root)",
+}
 
 
-def _nondominated(F):
-    n = len(F)
-    keep = np.ones(n, dtype=bool)
-    for i in range(n):
-        if keep[i]:
-            dom = np.all(F[i] <= F, axis=1) & np.any(F[i] < F, axis=1)
-            keep &= ~dom
-    return keep
+def _sha(tensors) -> str:
+    h = hashlib.sha256()
+    for t in tensors:
+        h.update(t.detach().cpu().contiguous().numpy().tobytes())
+    return h.hexdigest()[:16]
 
 
-class _ArchivedProblem(PruningProblem):
-    def __init__(self, evaluator, archive, **kw):
-        super().__init__(evaluator, **kw)
-        self.archive = archive
+def run_settings(s: Settings, ev=None, dev=None) -> dict:
+    """Everything that changes the search (compared on --resume). Without ``ev``: only the options."""
+    out = {"model": s.model, "dataset": data.canonical(s.dataset), "seed": s.seed, "width": s.width,
+           "epochs": s.epochs, "val_size": s.val_size, "eval_size": s.eval_size, "calib_size": s.calib_size,
+           "race_size": s.race_size, "bn_recal": s.bn_recal, "importance": s.importance,
+           "phase1_share": s.phase1_share, "pop_size": s.pop_size, "max_evals": s.max_evals, "seeds": s.seeds,
+           "focus": list(s.focus)}
+    if ev is not None:
+        out["device"] = f"{dev.type}/{ev.dtype}"
+        out["base_model_sha256"] = _sha(ev.w0 + [b for b in ev.bn_state0.values()])
+        out["data_sha256"] = _sha([ev.val_x, ev.val_y] + ([ev.calib_x] if ev.calib_x is not None else []))
+    return out
 
-    def evaluate(self, X):
-        F = super().evaluate(X)
-        self.archive.add(X, F)
-        return F
+
+def read_checkpoint_settings(path) -> dict:
+    """The run settings stored in an ``lsmoo prune`` checkpoint (CheckpointError when missing, damaged or
+    written by another command)."""
+    from lsmoo import checkpoint as ckpt
+    from lsmoo.errors import CheckpointError
+
+    meta, arrays = ckpt.read(path)
+    try:
+        state = ckpt.decode(meta["algorithm"], arrays)
+        rs = dict(state["run_settings"])
+        rs["_n_gen"], rs["_n_evals"] = int(meta["n_gen"]), int(meta["n_evals"])
+    except Exception:
+        raise CheckpointError(f"checkpoint {str(path)!r} is not a checkpoint of lsmoo prune (or is damaged)") from None
+    return rs
+
+
+def compare_settings(saved: dict, now: dict, path) -> None:
+    from lsmoo.errors import CheckpointError
+
+    diff = [k for k in now if k in SEARCH_OPTIONS and saved.get(k, "<unset>") != now[k]]
+    if diff:
+        shown = "; ".join(f"{SEARCH_OPTIONS[k]}: {saved.get(k, '<unset>')!r} in the checkpoint, {now[k]!r} now"
+                          for k in diff[:3])
+        more = f" (and {len(diff) - 3} more)" if len(diff) > 3 else ""
+        raise CheckpointError(f"checkpoint {str(path)!r} belongs to a run with different arguments: {shown}{more}; "
+                              "resume with the same arguments, or start afresh without --resume")
+
+
+def candidate_pool(algo, ev, S, labels):
+    """The masks the report chooses from: the engine's near-front candidates plus every seed (the seeds'
+    search error comes from the fitness cache). Returns (masks, F, labels: seed label or None)."""
+    M, F = algo.near_front()
+    lab = [None] * len(M)
+    if S is not None and len(S):
+        where = {ev.key(m): i for i, m in enumerate(M)}
+        extra_M, extra_F = [], []
+        for m, name in zip(algo._masks_from_thresholds(1.0 - S / algo.group_size[None, :]), labels):
+            k = ev.key(m)
+            if k in where:
+                lab[where[k]] = lab[where[k]] or name
+                continue
+            where[k] = len(lab)
+            lab.append(name)
+            extra_M.append(m)
+            extra_F.append([ev.error(m), np.count_nonzero(m) / ev.n_var])
+        if extra_M:
+            M, F = np.vstack([M, np.array(extra_M)]), np.vstack([F, np.array(extra_F)])
+    return M, F, lab
+
+
+def choose_at_levels(F, kept, labels, D, top: int, err_rest=None, levels=STANDARD_PRUNED, window=0.05):
+    """For each pruned level p: the network to compare with global magnitude pruning there. Candidates keep
+    no more weights than the baseline (round((1 - p)·D)); without re-scoring the best by search error,
+    otherwise the ``top`` best by search error among those keeping at least (1 − p − window), plus the seeds
+    at that level, re-scored by ``err_rest(i)`` (validation images the search did not use)."""
+    picks = {}
+    for p in levels:
+        lvl = 1 - p
+        ok = np.flatnonzero(kept <= int(round(lvl * D)))
+        if not ok.size:
+            continue
+        if not top or err_rest is None:
+            picks[p] = int(ok[np.argmin(F[ok, 0])])
+            continue
+        near = ok[F[ok, 1] >= lvl - window]
+        cands = set(near[np.argsort(F[near, 0], kind="stable")[:top]].tolist())
+        cands |= {int(i) for i in ok if labels[i] and labels[i].endswith(f"@{lvl:g}")}
+        if not cands:
+            cands = {int(ok[np.argmin(F[ok, 0])])}
+        picks[p] = min(sorted(cands), key=lambda i: (err_rest(i), F[i, 0], F[i, 1]))
+    return picks
 
 
 def _log(msg, progress):
@@ -121,6 +199,10 @@ def run(s: Settings) -> dict:
     t_start = time.perf_counter()
     train.set_threads(s.threads)
     out = prepare_out_dir(s.out)
+    ck_path = out / CHECKPOINT
+    saved = read_checkpoint_settings(ck_path) if s.resume else None   # fails before any training
+    if saved is not None:
+        compare_settings(saved, run_settings(s), ck_path)
     for sub in ("models", "masks"):
         (out / sub).mkdir(exist_ok=True)
     dev = train.pick_device(s.device)
@@ -153,26 +235,58 @@ def run(s: Settings) -> dict:
     _log(f"dense {s.model} on {key}: val error {dense_val:.4f}, test accuracy {dense_test:.4f}; "
          f"{D:,} prunable weights in {len(ev.names)} layers", s.progress)
 
-    archive = Archive()
-    problem = _ArchivedProblem(ev, archive, importance=s.importance)
+    settings = run_settings(s, ev=ev, dev=dev)
+    if saved is not None:
+        compare_settings(saved, settings, ck_path)
+        _log(f"resuming the search from {ck_path} (generation {saved['_n_gen']}, "
+             f"{saved['_n_evals']} evaluations done)", s.progress)
+    problem = PruningProblem(ev, importance=s.importance)
+    kinds = [k for k in s.seeds.split(",") if k.strip()] if s.seeds and s.seeds != "none" else []
+    S, labels = seed_allocations(ev, [k.strip() for k in kinds])
+    algo = PruneSearch(pop_size=s.pop_size, phase1_share=s.phase1_share, seeds=S, run_settings=settings,
+                       focus_lo=s.focus[0], focus_hi=s.focus[1])
     t0 = time.perf_counter()
-    res = lsmoo.minimize(problem, "hierarchical", max_evals=s.max_evals, seed=s.seed, pop_size=s.pop_size,
-                         progress=s.progress, phase1_share=s.phase1_share)
+    res = lsmoo.minimize(problem, algo, max_evals=s.max_evals, seed=s.seed, progress=s.progress,
+                         checkpoint=out, checkpoint_every=s.checkpoint_every, resume=s.resume,
+                         callback=s.callback)
     t_search = time.perf_counter() - t0
     search_stats = dict(ev.stats)
     _log(f"search: {res.evaluations} evaluations in {t_search:.1f} s "
          f"({search_stats['evaluations']} computed, {search_stats['cache_hits']} cache hits, "
          f"{ev.evals_per_second():.2f} mask evaluations/s)", s.progress)
 
-    masks_all = np.unpackbits(archive.P, axis=1, count=D).astype(bool)
-    F = archive.F
-    # for each standard sparsity: the archive member of lowest validation error with at least that much pruned
-    picks = {}
-    for p in STANDARD_PRUNED:
-        ok = np.flatnonzero(F[:, 1] <= 1 - p + 1e-12)
-        if ok.size:
-            picks[p] = int(ok[np.argmin(F[ok, 0])])
-    chosen = _select(F, s.max_networks, must=picks.values())
+    search_calib = final_calib = ev.calib_x
+    masks_all, F, pool_labels = candidate_pool(algo, ev, S, labels)   # near-front masks and the seeds
+    n_final = max(s.final_calib_size or 0, s.calib_size)
+    if ev.bn_recal and n_final > len(ev.calib_x):
+        # the networks reported (and the baseline) are recalibrated on more images than the search used
+        final_calib = splits.train_x[:n_final].to(dev).contiguous(memory_format=torch.channels_last)
+        ev.calib_x = final_calib
+    ev.bn_cache = {}   # re-scoring, export and baseline share recalibrations of the same mask
+    # the rest of the validation split (not seen by the search) re-scores the candidates at the standard levels
+    rest_x = splits.val_x[len(ev.val_y):].to(dev).contiguous(memory_format=torch.channels_last)
+    rest_y = splits.val_y[len(ev.val_y):].to(dev)
+    rescore = bool(s.rescore_top and len(rest_y))
+    rest_err = {}
+
+    def err_rest(i):
+        if i not in rest_err:
+            rest_err[i] = 1.0 - ev.accuracy_on(masks_all[i], rest_x, rest_y)
+        return rest_err[i]
+
+    t0 = time.perf_counter()
+    picks = choose_at_levels(F, masks_all.sum(1), pool_labels, D, s.rescore_top if rescore else 0,
+                             err_rest if rescore else None)
+    nd = np.flatnonzero(nondominated(F) & (F[:, 1] >= s.focus[0] / 2))
+    chosen = sorted(set(nd[_select(F[nd], s.max_networks)].tolist()) | set(picks.values()), key=lambda i: F[i, 1])
+    dense_rest = None
+    if rescore:
+        for i in chosen:
+            err_rest(i)
+        ev.apply(None); ev.restore_bn()
+        dense_rest = 1.0 - ev.correct(rest_x, rest_y) / len(rest_y)
+        _log(f"re-scored {len(rest_err)} candidates on the other {len(rest_y)} validation images "
+             f"({time.perf_counter() - t0:.1f} s)", s.progress)
 
     rows = []
     test_x = splits.test_x.to(dev).contiguous(memory_format=torch.channels_last)
@@ -187,44 +301,62 @@ def run(s: Settings) -> dict:
         md = interop.flat_to_dict(net, m, ev.names)
         torch.save({k: v.detach().cpu().clone() for k, v in net.state_dict().items()}, out / "models" / f"{rid}.pt")
         summ = interop.summary(net, md)
-        summ.update(id=rid, val_error=float(F[i, 0]), test_accuracy=acc)
+        summ.update(id=rid, val_error=float(F[i, 0]), val_error_rest=rest_err.get(i), test_accuracy=acc)
         interop.save_masks_npz(out / "masks" / f"{rid}.npz", md, summ)
-        rows.append({"id": rid, "remaining": float(F[i, 1]), "val_error": float(F[i, 0]), "test_accuracy": acc,
+        rows.append({"id": rid, "remaining": float(F[i, 1]), "val_error": float(F[i, 0]),
+                     "val_error_rest": rest_err.get(i), "test_accuracy": acc,
                      "params_nonzero": int(other_params + kept.sum()),
                      "macs_nonzero": int((kept * per_layer_macs).sum()),
+                     "seed": pool_labels[i],
+                     "picked_for": " ".join(f"{round(100 * p)}%" for p, j in picks.items() if j == i),
                      "layer_sparsity": {n: round(1 - k / sz, 4) for n, k, sz in zip(ev.names, kept, ev.sizes)},
                      "_index": i})
     _log(f"exported {len(rows)} Pareto networks ({time.perf_counter() - t0:.1f} s)", s.progress)
 
     # baseline: global magnitude pruning (+ BN recalibration) at the same sparsities and at 50/60/70/80 %
     imp = ev.importance()
-    levels = sorted({round(r["remaining"], 6) for r in rows} | {round(1 - p, 6) for p in STANDARD_PRUNED})
+    # one baseline row per kept count: the four standard levels and the exported networks' ratios
+    wanted = {int(round((1 - p) * D)): p for p in STANDARD_PRUNED}
+    for r in rows:
+        wanted.setdefault(int(round(r["remaining"] * D)), None)
     base = []
-    for rem in levels:
-        m = global_magnitude_mask(imp, rem)
+    for k in sorted(wanted):
+        p = wanted[k]
+        m = global_magnitude_mask(imp, k / D)
+        ev.calib_x = search_calib           # val_error: the search's objective (its subset and calibration)
         ve = ev.error(m)
+        ev.calib_x = final_calib
         ev.prepare(m)
         acc = ev.correct(test_x, test_y) / len(test_y)
-        row = {"remaining": float(m.mean()), "val_error": ve, "test_accuracy": acc, "bn_recal": ev.bn_recal}
-        if any(abs(rem - (1 - p)) < 1e-9 for p in STANDARD_PRUNED) and ev.bn_recal:
-            ev.apply(m); ev.restore_bn()
-            row["test_accuracy_no_recal"] = ev.correct(test_x, test_y) / len(test_y)
+        row = {"remaining": float(m.mean()), "val_error": ve, "test_accuracy": acc, "bn_recal": ev.bn_recal,
+               "pruned_level": p}
+        if p is not None:
+            if rescore:
+                row["val_error_rest"] = 1.0 - ev.accuracy_on(m, rest_x, rest_y)
+            if ev.bn_recal:
+                ev.apply(m); ev.restore_bn()
+                row["test_accuracy_no_recal"] = ev.correct(test_x, test_y) / len(test_y)
         base.append(row)
 
     comparison = []
     for p in STANDARD_PRUNED:
-        b = next(r for r in base if abs(r["remaining"] - (1 - p)) < 1e-5)
+        b = next(r for r in base if r["pruned_level"] == p)
         prow = next((r for r in rows if p in picks and r["_index"] == picks[p]), None)
         comparison.append({"pruned": p, "pareto_id": prow["id"] if prow else None,
                            "pareto_remaining": prow["remaining"] if prow else None,
                            "pareto_test_accuracy": prow["test_accuracy"] if prow else None,
+                           "pareto_val_error_rest": prow["val_error_rest"] if prow else None,
+                           "pareto_seed": prow["seed"] if prow else None,
                            "magnitude_test_accuracy": b["test_accuracy"],
+                           "magnitude_val_error_rest": b.get("val_error_rest"),
                            "magnitude_no_recal_test_accuracy": b.get("test_accuracy_no_recal"),
                            "beats": bool(prow and prow["test_accuracy"] > b["test_accuracy"])})
-    within = [r for r in rows if r["remaining"] <= 0.4 and r["test_accuracy"] >= dense_test - 0.01]
+    within = [r for r in rows if r["remaining"] <= 0.4 and r["test_accuracy"] >= dense_test - 0.01 - 1e-9]
 
-    _write_csv(out / "pareto.csv", rows, ["id", "remaining", "val_error", "test_accuracy", "params_nonzero", "macs_nonzero"])
-    _write_csv(out / "baseline.csv", base, ["remaining", "val_error", "test_accuracy", "test_accuracy_no_recal"])
+    _write_csv(out / "pareto.csv", rows, ["id", "remaining", "val_error", "val_error_rest", "test_accuracy",
+                                          "params_nonzero", "macs_nonzero", "seed", "picked_for"])
+    _write_csv(out / "baseline.csv", base, ["remaining", "val_error", "val_error_rest", "test_accuracy",
+                                            "test_accuracy_no_recal"])
     plot_front(out / "front.png", rows, base, dense_test, f"{s.model} on {key} (seed {s.seed}, no fine-tuning)")
 
     finetune = []
@@ -245,13 +377,16 @@ def run(s: Settings) -> dict:
         "recipe": json.loads(recipe.key()),
         "prunable_weights": D, "total_params": total_params, "dense_macs": dense_macs,
         "prunable_layers": ev.names,
-        "dense": {"val_error": dense_val, "test_accuracy": dense_test},
+        "dense": {"val_error": dense_val, "val_error_rest": dense_rest, "test_accuracy": dense_test},
         "search": {"algorithm": "hierarchical", "max_evals": s.max_evals, "pop_size": s.pop_size,
                    "phase1_share": s.phase1_share, "evaluations": res.evaluations, "seconds": t_search, "eval_size": len(ev.val_y),
                    "calib_size": s.calib_size if ev.bn_recal else 0, "bn_recal": ev.bn_recal, "race_size": s.race_size,
-                   "importance": s.importance, "evaluator": search_stats,
+                   "importance": s.importance, "seeds": s.seeds, "n_seeds": int(len(S)),
+                   "rescore_top": s.rescore_top, "final_calib_size": len(final_calib) if ev.bn_recal else 0, "rescore_images": int(len(rest_y)) if s.rescore_top else 0,
+                   "checkpoint_every": s.checkpoint_every, "resumed": bool(s.resume), "evaluator": search_stats,
                    "mask_evals_per_second": search_stats["evaluations"] / max(search_stats["seconds"], 1e-9),
-                   "archive_size": len(F), "engine_front_size": len(res.F),
+                   "archive_size": int(len(algo.archive_F)) if algo.archive_F is not None else 0,
+                   "candidates": int(len(F)), "rescored": len(rest_err), "engine_front_size": len(res.F),
                    "extra": {k: v for k, v in res.extra.items() if isinstance(v, (int, float, str, bool))}},
         "pareto": [{k: v for k, v in r.items() if k != "_index"} for r in rows],
         "baseline": base, "comparison": comparison,
