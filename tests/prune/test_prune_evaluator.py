@@ -10,13 +10,8 @@ from lsmoo_prune.problem import PruningProblem, taylor_importance
 
 
 @pytest.fixture
-def ev(tiny_net, digits_splits):
-    net, _ = tiny_net
-    s = digits_splits
-    e = MaskEvaluator(net, s.val_x, s.val_y, s.train_x, eval_size=200, calib_size=64, device="cpu")
-    yield e
-    e.apply(None)
-    e.restore_bn()
+def ev(make_evaluator):
+    return make_evaluator(eval_size=200, calib_size=64)
 
 
 def test_dense_mask_keeps_the_model(ev, digits_splits):

@@ -5,19 +5,14 @@ import pytest
 torch = pytest.importorskip("torch")
 
 import lsmoo
-from lsmoo_prune.evaluator import MaskEvaluator, global_magnitude_mask
+from lsmoo_prune.evaluator import global_magnitude_mask
 from lsmoo_prune.problem import PruningProblem, lamp_importance
 from lsmoo_prune.search import PruneSearch, counts_from_scores, erk_counts, seed_allocations
 
 
 @pytest.fixture
-def ev(tiny_net, digits_splits):
-    net, _ = tiny_net
-    s = digits_splits
-    e = MaskEvaluator(net, s.val_x, s.val_y, s.train_x, eval_size=100, calib_size=32, device="cpu")
-    yield e
-    e.apply(None)
-    e.restore_bn()
+def ev(make_evaluator):
+    return make_evaluator(eval_size=100, calib_size=32)
 
 
 def test_seed_allocations_are_the_global_masks(ev):
