@@ -6,6 +6,7 @@
 Measures, for ResNet-56 (random weights: throughput does not depend on them; 3×32×32 inputs):
   * loop:    one mask at a time — in-place mask write + BN recalibration + validation forward, fp32 and bf16;
   * loop-norecal: the same without BN recalibration;
+  * graph:   the loop's work captured once in a CUDA graph and replayed per mask (CUDA only);
   * batched: K masks at once through torch.func.vmap over the masked weights (BN in eval mode, no
              recalibration — recalibrating inside vmap is not supported), fp32 and bf16;
 and a small end-to-end run (ResNet-20 on scikit-learn digits, hierarchical engine). Prints one JSON
@@ -43,6 +44,71 @@ def bench_loop(ev, masks, reps=1):
             ev.error(m)
     sync(ev.device)
     return len(masks) * reps / (time.perf_counter() - t)
+
+
+def bench_graph(ev, masks, recal):
+    """CUDA graphs: one graph holds (BN reset + calibration forward in train mode +) the validation forward
+    and the correct count; each evaluation is an in-place mask write and one replay. Inside the graph BN
+    uses momentum 1 on a single calibration batch, which equals the evaluator's cumulative average over
+    that one batch. Returns (mask evaluations/s, largest accuracy difference to the eager evaluator)."""
+    model, x, y, dev = ev.model, ev.val_x, ev.val_y, ev.device
+    if recal and len(ev.calib_x) > 1024:
+        raise ValueError("graph recalibration needs one calibration batch (calib_size <= 1024)")
+
+    def body():
+        if recal:
+            for bn in ev.bns:
+                bn.running_mean.zero_()
+                bn.running_var.fill_(1.0)
+                bn.num_batches_tracked.zero_()
+            model.train()
+            with torch.autocast(dev.type, dtype=torch.bfloat16, enabled=ev.autocast, cache_enabled=False):
+                model(ev.calib_x)
+            model.eval()
+        with torch.autocast(dev.type, dtype=torch.bfloat16, enabled=ev.autocast, cache_enabled=False):
+            out = model(x)
+        return (out.argmax(1) == y).sum()
+
+    moms = [bn.momentum for bn in ev.bns]
+    for bn in ev.bns:
+        bn.momentum = 1.0
+    try:
+        with torch.no_grad():
+            ev.apply(masks[0])
+            side = torch.cuda.Stream()
+            side.wait_stream(torch.cuda.current_stream())
+            with torch.cuda.stream(side):
+                for _ in range(3):
+                    body()
+            torch.cuda.current_stream().wait_stream(side)
+            g = torch.cuda.CUDAGraph()
+            with torch.cuda.graph(g):
+                correct = body()
+            diffs = []
+            for m in masks[:3]:
+                ev.apply(m)
+                g.replay()
+                acc_graph = int(correct) / len(y)
+                for bn, mo in zip(ev.bns, moms):
+                    bn.momentum = mo
+                ev.cache.clear()
+                acc_eager = 1.0 - ev.error(m)
+                for bn in ev.bns:
+                    bn.momentum = 1.0
+                diffs.append(abs(acc_graph - acc_eager))
+            sync(dev)
+            t = time.perf_counter()
+            for m in masks:
+                ev.apply(m)
+                g.replay()
+                int(correct)
+            sync(dev)
+            rate = len(masks) / (time.perf_counter() - t)
+    finally:
+        for bn, mo in zip(ev.bns, moms):
+            bn.momentum = mo
+        ev.model.eval()
+    return rate, max(diffs)
 
 
 def bench_batched(ev, masks, k, dtype):
@@ -108,6 +174,9 @@ def main(argv=None):
         d = {k: (round(v, 3) if isinstance(v, float) else v) for k, v in d.items()}
         print(json.dumps(d), flush=True)
         lines.append(d)
+        if a.out:                                   # line by line: a run cut short keeps what it measured
+            with open(a.out, "a" if len(lines) > 1 else "w") as f:
+                f.write(json.dumps(d) + "\n")
 
     emit({"what": "machine", "device": str(dev), "gpu": torch.cuda.get_device_name(0) if dev.type == "cuda" else None,
           "cpu": platform.processor() or platform.machine(), "threads": torch.get_num_threads(),
@@ -126,6 +195,14 @@ def main(argv=None):
             imgs = a.eval_size + (a.calib_size if recal else 0)
             emit({"what": "loop", "model": a.model, "dtype": dtype, "bn_recal": recal, "eval_size": a.eval_size,
                   "calib_size": a.calib_size if recal else 0, "mask_evals_per_s": r, "images_per_s": r * imgs})
+            if dev.type == "cuda" and a.batch_size >= a.eval_size:
+                try:
+                    r, diff = bench_graph(ev, masks, recal)
+                    emit({"what": "graph", "model": a.model, "dtype": dtype, "bn_recal": recal,
+                          "eval_size": a.eval_size, "calib_size": a.calib_size if recal else 0,
+                          "mask_evals_per_s": r, "images_per_s": r * imgs, "max_acc_diff_vs_eager": diff})
+                except Exception as exc:  # capture can fail on some builds: say so
+                    emit({"what": "graph", "dtype": dtype, "bn_recal": recal, "error": f"{type(exc).__name__}: {exc}"[:300]})
         ev = MaskEvaluator(net, x, y, x, eval_size=a.eval_size, calib_size=a.calib_size, bn_recal=False,
                            batch_size=a.batch_size, device=dev, dtype=dtype)
         masks = [rng.random(ev.n_var) < 0.5 for _ in range(a.masks)]
@@ -156,10 +233,6 @@ def main(argv=None):
     emit({"what": "end_to_end", "model": "resnet20", "width": a.e2e_width, "dataset": "digits",
           "train_s": t_train, "evaluations": res.evaluations, "search_s": t_search,
           "evals_per_s": res.evaluations / t_search, "front": [[round(float(r), 4), round(float(e), 4)] for e, r in F]})
-    if a.out:
-        with open(a.out, "w") as f:
-            for d in lines:
-                f.write(json.dumps(d) + "\n")
 
 
 if __name__ == "__main__":

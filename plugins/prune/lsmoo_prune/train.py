@@ -35,9 +35,25 @@ class Recipe:
     label_smoothing: float = 0.05
     shift: int = 2
     hflip: bool = True
+    sizes: tuple = ()     # progressive resizing: training input side per epoch (empty: the native size)
+
+    def __post_init__(self):
+        self.sizes = tuple(int(s) for s in self.sizes)
+        if self.sizes and len(self.sizes) != self.epochs:
+            raise LsmooError(f"Recipe.sizes gives {len(self.sizes)} sizes for {self.epochs} epochs")
+        if any(s < 8 for s in self.sizes):
+            raise LsmooError(f"Recipe.sizes must be >= 8 pixels, got {self.sizes}")
+
+    def size_at(self, epoch: int, native: int) -> int:
+        return self.sizes[epoch] if self.sizes and epoch < len(self.sizes) else native
 
     def key(self) -> str:
-        return json.dumps(asdict(self), sort_keys=True)
+        d = asdict(self)
+        if not d["sizes"]:          # recipes without resizing keep the cache keys they had before
+            del d["sizes"]
+        else:
+            d["sizes"] = list(d["sizes"])
+        return json.dumps(d, sort_keys=True)
 
 
 def default_cache_dir() -> Path:
@@ -103,6 +119,7 @@ def train_model(model: nn.Module, splits, recipe: Recipe = Recipe(), seed: int =
     """Train ``model`` in place on ``splits.train_*``; returns a small log (val accuracy per epoch).
     ``masks`` (parameter name → bool tensor) are re-applied after every step (fine-tuning a pruned net)."""
     device = device or torch.device("cpu")
+    sized = epochs is None                  # progressive resizing only for the recipe's own schedule
     epochs = recipe.epochs if epochs is None else epochs
     peak = recipe.lr if lr is None else lr
     torch.manual_seed(seed)
@@ -134,6 +151,9 @@ def train_model(model: nn.Module, splits, recipe: Recipe = Recipe(), seed: int =
         for i in range(0, n, recipe.batch_size):
             idx = perm[i:i + recipe.batch_size]
             xb = augment(splits.train_x[idx], gen, recipe.shift, recipe.hflip).to(device)
+            side = recipe.size_at(ep, xb.shape[-1]) if sized else xb.shape[-1]
+            if side != xb.shape[-1]:
+                xb = F.interpolate(xb, size=(side, side), mode="bilinear", antialias=True, align_corners=False)
             xb = xb.contiguous(memory_format=torch.channels_last)
             yb = splits.train_y[idx].to(device)
             loss = F.cross_entropy(model(xb), yb, label_smoothing=recipe.label_smoothing)
