@@ -4,9 +4,11 @@
     python benchmarks/prune_gpu.py --eval-size 64 --calib-size 32 --masks 3 --k 2 --e2e-evals 30   # CPU smoke
 
 Measures, for ResNet-56 (random weights: throughput does not depend on them; 3×32×32 inputs):
-  * loop:    one mask at a time — in-place mask write + BN recalibration + validation forward, fp32 and bf16;
-  * loop-norecal: the same without BN recalibration;
-  * graph:   the loop's work captured once in a CUDA graph and replayed per mask (CUDA only);
+  * loop:      one mask at a time — in-place mask write + BN recalibration + validation forward, fp32 and
+               bf16, with and without BN recalibration (MaskEvaluator with fold_bn=False, graphs=False);
+  * loop_fold: the same scoring through the BN-folded inference twin (fold_bn=True);
+  * graph:     the evaluator's CUDA-graph path (graphs=True: recalibration, refold and scoring replayed
+               as one graph per mask; CUDA only);
   * batched: K masks at once through torch.func.vmap over the masked weights (BN in eval mode, no
              recalibration — recalibrating inside vmap is not supported), fp32 and bf16;
 and a small end-to-end run (ResNet-20 on scikit-learn digits, hierarchical engine). Prints one JSON
@@ -33,93 +35,32 @@ def sync(dev):
 
 
 def bench_loop(ev, masks, reps=1):
+    """Mask evaluations/s over distinct masks (the cache is cleared before each pass, so nothing hits it;
+    afterwards it holds every mask's error)."""
     ev.cache.clear()
-    ev.error(masks[0])                      # warm-up (cudnn autotune, allocator)
-    ev.cache.clear()
+    ev.error(masks[0])                      # warm-up (cudnn autotune, allocator, graph capture)
     sync(ev.device)
     t = time.perf_counter()
     for _ in range(reps):
+        ev.cache.clear()
         for m in masks:
-            ev.cache.clear()
             ev.error(m)
     sync(ev.device)
     return len(masks) * reps / (time.perf_counter() - t)
 
 
-def bench_graph(ev, masks, recal):
-    """CUDA graphs: one graph holds (BN reset + calibration forward in train mode +) the validation forward
-    and the correct count; each evaluation is an in-place mask write and one replay. Inside the graph BN
-    uses momentum 1 on a single calibration batch, which equals the evaluator's cumulative average over
-    that one batch. Returns (mask evaluations/s, largest accuracy difference to the eager evaluator)."""
-    model, x, y, dev = ev.model, ev.val_x, ev.val_y, ev.device
-    if recal and len(ev.calib_x) > 1024:
-        raise ValueError("graph recalibration needs one calibration batch (calib_size <= 1024)")
-
-    def body():
-        if recal:
-            for bn in ev.bns:
-                bn.running_mean.zero_()
-                bn.running_var.fill_(1.0)
-                bn.num_batches_tracked.zero_()
-            model.train()
-            with torch.autocast(dev.type, dtype=torch.bfloat16, enabled=ev.autocast, cache_enabled=False):
-                model(ev.calib_x)
-            model.eval()
-        with torch.autocast(dev.type, dtype=torch.bfloat16, enabled=ev.autocast, cache_enabled=False):
-            out = model(x)
-        return (out.argmax(1) == y).sum()
-
-    moms = [bn.momentum for bn in ev.bns]
-    for bn in ev.bns:
-        bn.momentum = 1.0
-    try:
-        with torch.no_grad():
-            ev.apply(masks[0])
-            side = torch.cuda.Stream()
-            side.wait_stream(torch.cuda.current_stream())
-            with torch.cuda.stream(side):
-                for _ in range(3):
-                    body()
-            torch.cuda.current_stream().wait_stream(side)
-            g = torch.cuda.CUDAGraph()
-            with torch.cuda.graph(g):
-                correct = body()
-            diffs = []
-            for m in masks[:3]:
-                ev.apply(m)
-                g.replay()
-                acc_graph = int(correct) / len(y)
-                for bn, mo in zip(ev.bns, moms):
-                    bn.momentum = mo
-                ev.cache.clear()
-                acc_eager = 1.0 - ev.error(m)
-                for bn in ev.bns:
-                    bn.momentum = 1.0
-                diffs.append(abs(acc_graph - acc_eager))
-            sync(dev)
-            t = time.perf_counter()
-            for m in masks:
-                ev.apply(m)
-                g.replay()
-                int(correct)
-            sync(dev)
-            rate = len(masks) / (time.perf_counter() - t)
-    finally:
-        for bn, mo in zip(ev.bns, moms):
-            bn.momentum = mo
-        ev.model.eval()
-    return rate, max(diffs)
-
-
 def bench_batched(ev, masks, k, dtype):
     from torch.func import functional_call, vmap
 
-    model = ev.model.eval()
+    import copy
+
+    # vmap cannot query channels_last strides: run a contiguous-format copy of the model
+    model = copy.deepcopy(ev.model).eval().to(memory_format=torch.contiguous_format)
     params = {n: p.detach() for n, p in model.named_parameters()}
     buffers = {n: b for n, b in model.named_buffers()}
     names = ev.names
-    w0 = dict(zip(names, ev.w0))
-    x = ev.val_x
+    w0 = {n: w.contiguous() for n, w in zip(names, ev.w0)}
+    x = ev.val_x.contiguous()
     dev = ev.device
 
     def one(stacked_w, xb):
@@ -186,23 +127,26 @@ def main(argv=None):
     x = torch.randn(max(a.eval_size, a.calib_size), 3, 32, 32, generator=g)
     y = torch.randint(0, 10, (len(x),), generator=g)
     rng = np.random.default_rng(0)
+    n_var = models.count_params(net)["prunable"]
+    variants = [("loop", {"graphs": False, "fold_bn": False}), ("loop_fold", {"graphs": False, "fold_bn": True})]
+    if dev.type == "cuda":
+        variants.append(("graph", {"graphs": True, "fold_bn": True}))
     for dtype in ("fp32", "bf16"):
         for recal in (True, False):
-            ev = MaskEvaluator(net, x, y, x, eval_size=a.eval_size, calib_size=a.calib_size, bn_recal=recal,
-                               batch_size=a.batch_size, device=dev, dtype=dtype)
-            masks = [rng.random(ev.n_var) < rng.uniform(0.2, 0.8) for _ in range(a.masks)]
-            r = bench_loop(ev, masks)
-            imgs = a.eval_size + (a.calib_size if recal else 0)
-            emit({"what": "loop", "model": a.model, "dtype": dtype, "bn_recal": recal, "eval_size": a.eval_size,
-                  "calib_size": a.calib_size if recal else 0, "mask_evals_per_s": r, "images_per_s": r * imgs})
-            if dev.type == "cuda" and a.batch_size >= a.eval_size:
-                try:
-                    r, diff = bench_graph(ev, masks, recal)
-                    emit({"what": "graph", "model": a.model, "dtype": dtype, "bn_recal": recal,
-                          "eval_size": a.eval_size, "calib_size": a.calib_size if recal else 0,
-                          "mask_evals_per_s": r, "images_per_s": r * imgs, "max_acc_diff_vs_eager": diff})
-                except Exception as exc:  # capture can fail on some builds: say so
-                    emit({"what": "graph", "dtype": dtype, "bn_recal": recal, "error": f"{type(exc).__name__}: {exc}"[:300]})
+            masks = [rng.random(n_var) < rng.uniform(0.2, 0.8) for _ in range(a.masks)]
+            ref = None
+            for what, kw in variants:
+                ev = MaskEvaluator(net, x, y, x, eval_size=a.eval_size, calib_size=a.calib_size, bn_recal=recal,
+                                   batch_size=a.batch_size, device=dev, dtype=dtype, **kw)
+                r = bench_loop(ev, masks)
+                errs = np.array([ev.cache[ev.key(m)] for m in masks])
+                ref = errs if ref is None else ref
+                imgs = a.eval_size + (a.calib_size if recal else 0)
+                emit({"what": what, "model": a.model, "dtype": dtype, "bn_recal": recal, "eval_size": a.eval_size,
+                      "calib_size": a.calib_size if recal else 0, "mask_evals_per_s": r, "images_per_s": r * imgs,
+                      "max_error_diff_vs_loop": float(np.abs(errs - ref).max())})
+                ev.apply(None)
+                ev.restore_bn()
         ev = MaskEvaluator(net, x, y, x, eval_size=a.eval_size, calib_size=a.calib_size, bn_recal=False,
                            batch_size=a.batch_size, device=dev, dtype=dtype)
         masks = [rng.random(ev.n_var) < 0.5 for _ in range(a.masks)]

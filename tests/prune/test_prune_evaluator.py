@@ -108,3 +108,74 @@ def test_problem_by_name_trains_and_caches(cache_dir):
     assert p.n_var == models.count_params(models.build("resnet20", in_channels=1, width=4))["prunable"]
     F, _ = p.evaluate_checked(np.ones((1, p.n_var), bool))
     assert F[0, 1] == 1.0
+
+
+# ---------------------------------------------------------------- BN folding (the inference twin)
+def _plain_logits(ev, x):
+    ev.model.eval()
+    with torch.inference_mode():
+        return ev.model(x)
+
+
+def test_folded_twin_matches_the_model(make_evaluator):
+    from hypothesis import given, settings, strategies as st
+
+    ev = make_evaluator(eval_size=200, calib_size=64)
+    assert ev.folded is not None and len(ev.folded.items) == 19          # every conv → BN pair of ResNet-20
+    assert ev.folded.net.fc is ev.model.fc                               # other modules are shared
+    x = ev.val_x[:64]
+
+    @settings(max_examples=12, deadline=None)
+    @given(st.floats(0.05, 1.0), st.integers(0, 2**31 - 1), st.booleans())
+    def check(keep, seed, recal):
+        m = np.random.default_rng(seed).random(ev.n_var) < keep
+        ev.bn_recal = recal
+        ev.prepare(m)
+        ref = _plain_logits(ev, x)
+        ev.folded.refold()
+        with torch.inference_mode():
+            got = ev.folded.net(x)
+        torch.testing.assert_close(got, ref, rtol=1e-4, atol=1e-4)
+
+    check()
+
+
+def test_folding_does_not_change_errors(tiny_net, digits_splits):
+    s = digits_splits
+    evs = [MaskEvaluator(tiny_net[0], s.val_x, s.val_y, s.train_x, eval_size=300, calib_size=64, device="cpu",
+                         fold_bn=f) for f in (True, False)]
+    assert evs[0].folded is not None and evs[1].folded is None
+    rng = np.random.default_rng(5)
+    try:
+        for keep in (0.2, 0.5, 0.9):
+            m = rng.random(evs[0].n_var) < keep
+            e = [ev.error(m) for ev in evs]
+            assert abs(e[0] - e[1]) <= 1 / 300                           # at most one near-tie flips
+    finally:
+        evs[0].apply(None)
+        evs[0].restore_bn()
+
+
+def test_no_twin_without_conv_bn_pairs():
+    from lsmoo_prune.evaluator import _FoldedTwin
+
+    assert _FoldedTwin.build(torch.nn.Sequential(torch.nn.Flatten(), torch.nn.Linear(4, 2))) is None
+
+    class Untraceable(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.conv, self.bn = torch.nn.Conv2d(1, 2, 3), torch.nn.BatchNorm2d(2)
+
+        def forward(self, x):
+            if x.sum() > 0:                     # data-dependent control flow: fx cannot trace it
+                x = -x
+            return self.bn(self.conv(x))
+
+    assert _FoldedTwin.build(Untraceable()) is None
+
+
+def test_cpu_defaults_fold_and_no_graphs(ev, tiny_net, digits_splits):
+    assert ev.graphs is False and ev._graph is None and ev.folded is not None
+    s = digits_splits
+    forced = MaskEvaluator(tiny_net[0], s.val_x, s.val_y, s.train_x, eval_size=50, device="cpu", graphs=True)
+    assert forced.graphs is False and not forced._graph_usable()      # CUDA graphs need CUDA

@@ -9,10 +9,20 @@
   still be non-dominated (its error's lower confidence bound is not beaten by a known solution at equal
   or smaller size).
 * Fitness cache keyed by a hash of the packed mask.
-* CPU: fp32, channels_last. CUDA: bf16 autocast, channels_last, ``cudnn.benchmark``.
+* Scoring runs on an inference twin of the model in which every BatchNorm that directly follows a
+  convolution is folded into it (``fold_bn``; refolded from the masked weights and the current BN
+  statistics before each scoring pass): about 1.25× more images/s on CPU (2 cores, ResNet-20, batches
+  of 200). Default: on for CPU and inside CUDA graphs; off for eager CUDA, where the ~150 small refold
+  kernels cost more than the BN layers they remove.
+* CPU: fp32, channels_last. CUDA: bf16 autocast, channels_last, ``cudnn.benchmark``, and (``graphs``,
+  default on for CUDA) one CUDA graph per evaluation: BN reset + calibration forward + refold +
+  validation forward + correct count, replayed after each in-place mask write (about 2× the eager loop
+  on an H200, benchmarks/results/prune_gpu_h200.jsonl). The graph needs one calibration batch
+  (calib_size ≤ 1024) and no racing; otherwise the eager path runs.
 """
 from __future__ import annotations
 
+import copy
 import hashlib
 import math
 import time
@@ -27,7 +37,8 @@ from .models import prunable_names
 class MaskEvaluator:
     def __init__(self, model: nn.Module, val_x, val_y, calib_x=None, *, eval_size: int = 1000,
                  calib_size: int = 256, bn_recal: bool = True, batch_size: int = 200, device=None,
-                 dtype: str = "auto", race_size: int = 0, race_z: float = 2.0):
+                 dtype: str = "auto", race_size: int = 0, race_z: float = 2.0, fold_bn: bool | None = None,
+                 graphs: bool | None = None):
         self.device = torch.device(device) if device is not None else next(model.parameters()).device
         self.model = model.to(self.device).to(memory_format=torch.channels_last).eval()
         if dtype == "auto":
@@ -60,6 +71,13 @@ class MaskEvaluator:
         self.bn_cache: dict | None = None     # off during the search (every mask is new there)
         self.known: list[tuple[float, float]] = []      # (remaining, full-subset error) seen so far
         self.stats = {"evaluations": 0, "cache_hits": 0, "raced_out": 0, "images": 0, "seconds": 0.0}
+        if graphs is None:
+            graphs = self.device.type == "cuda"
+        self.graphs = bool(graphs) and self.device.type == "cuda"
+        if fold_bn is None:     # measured: faster on CPU and inside CUDA graphs, slower in eager CUDA
+            fold_bn = self.device.type == "cpu" or self.graphs
+        self.folded = _FoldedTwin.build(self.model) if fold_bn else None
+        self._graph = None
 
     # ------------------------------------------------------------------ masks
     def importance(self) -> np.ndarray:
@@ -106,13 +124,82 @@ class MaskEvaluator:
 
     @torch.inference_mode()
     def correct(self, x, y) -> int:
+        """Correctly classified images of ``x`` with the model as it stands (mask and BN statistics)."""
         self.model.eval()
+        net = self.model
+        if self.folded is not None:
+            self.folded.refold()
+            net = self.folded.net
         c = 0
         with torch.autocast(self.device.type, dtype=torch.bfloat16, enabled=self.autocast):
             for i in range(0, len(y), self.batch_size):
-                out = self.model(x[i:i + self.batch_size])
+                out = net(x[i:i + self.batch_size])
                 c += int((out.argmax(1) == y[i:i + self.batch_size]).sum())
         return c
+
+    # ------------------------------------------------------------------ CUDA graph
+    def _graph_body(self):
+        if self.bn_recal:
+            for bn in self.bns:
+                bn.running_mean.zero_()
+                bn.running_var.fill_(1.0)
+                bn.num_batches_tracked.zero_()
+            self.model.train()
+            with torch.autocast("cuda", dtype=torch.bfloat16, enabled=self.autocast, cache_enabled=False):
+                self.model(self.calib_x)
+            self.model.eval()
+        net = self.model
+        if self.folded is not None:
+            self.folded.refold()
+            net = self.folded.net
+        c = torch.zeros((), dtype=torch.int64, device=self.device)
+        with torch.autocast("cuda", dtype=torch.bfloat16, enabled=self.autocast, cache_enabled=False):
+            for i in range(0, len(self.val_y), self.batch_size):
+                out = net(self.val_x[i:i + self.batch_size])
+                c += (out.argmax(1) == self.val_y[i:i + self.batch_size]).sum()
+        return c
+
+    def _graph_usable(self) -> bool:
+        """The graph path applies to plain scoring (no racing) with at most one calibration batch; a graph
+        captured for other inputs or settings is dropped and captured again."""
+        if not self.graphs or self.race_size or (self.bn_recal and len(self.calib_x) > 1024):
+            return False
+        if self._graph is not None and not all(a is b if isinstance(a, torch.Tensor) else a == b
+                                               for a, b in zip(self._graph[2], self._graph_key())):
+            self._graph = None
+        return True
+
+    def _graph_key(self):
+        # the tensors themselves (not their ids): the graph reads their memory, so it keeps them alive
+        return (self.calib_x, self.val_x, self.bn_recal, self.batch_size, self.folded is not None)
+
+    @torch.no_grad()
+    def _graph_correct(self) -> int:
+        """Replay (capturing on first use) the graph of one evaluation on the mask already written.
+        Inside the graph BN uses momentum 1 on the single calibration batch, which equals the eager
+        path's cumulative average over that batch."""
+        moms = [bn.momentum for bn in self.bns]
+        for bn in self.bns:
+            bn.momentum = 1.0
+        try:
+            if self._graph is None:
+                side = torch.cuda.Stream()
+                side.wait_stream(torch.cuda.current_stream())
+                with torch.cuda.stream(side):
+                    for _ in range(3):                      # warm-up: cudnn autotuning, allocator
+                        self._graph_body()
+                torch.cuda.current_stream().wait_stream(side)
+                g = torch.cuda.CUDAGraph()
+                with torch.cuda.graph(g):
+                    out = self._graph_body()
+                self._graph = (g, out, self._graph_key())
+            g, out, _ = self._graph
+            g.replay()
+            return int(out)
+        finally:
+            for bn, mo in zip(self.bns, moms):
+                bn.momentum = mo
+            self.model.eval()
 
     def prepare(self, mask) -> None:
         """Apply a mask and recalibrate BN (or restore the dense BN statistics when recalibration is off).
@@ -146,7 +233,9 @@ class MaskEvaluator:
             self.stats["cache_hits"] += 1
             return hit
         t0 = time.perf_counter()
-        self.prepare(mask)
+        graph = self._graph_usable()
+        if not graph:
+            self.prepare(mask)
         n = len(self.val_y)
         remaining = float(np.count_nonzero(mask)) / self.n_var
         if self.race_size:
@@ -161,6 +250,12 @@ class MaskEvaluator:
                 return e
             c += self.correct(self.val_x[r:], self.val_y[r:])
             self.stats["images"] += n - r
+        elif graph:
+            self.apply(mask)
+            if not self.bn_recal:
+                self.restore_bn()
+            c = self._graph_correct()
+            self.stats["images"] += n
         else:
             c = self.correct(self.val_x, self.val_y)
             self.stats["images"] += n
@@ -211,6 +306,72 @@ class MaskEvaluator:
     def evals_per_second(self) -> float:
         s = self.stats
         return s["evaluations"] / s["seconds"] if s["seconds"] else float("nan")
+
+
+class _FoldedTwin:
+    """An inference twin of a model: every BatchNorm whose input is a convolution used by nothing else is
+    folded into that convolution (weight · γ/σ, bias β − μ·γ/σ); all other modules are the model's own
+    (shared, so masks written in place and other BN statistics are seen as they are). ``refold()`` copies
+    the current weights and BN statistics into the twin's convolutions (in place: CUDA-graph safe)."""
+
+    def __init__(self, model, pairs):
+        self.net = copy.deepcopy(model)
+        folded = {c for c, _ in pairs} | {b for _, b in pairs}
+        for name, mod in model.named_modules():              # share every other leaf module
+            if name and name not in folded and not any(True for _ in mod.children()):
+                _set(self.net, name, mod)
+        self.items = []
+        for cname, bname in pairs:
+            conv, bn = model.get_submodule(cname), model.get_submodule(bname)
+            tconv = nn.Conv2d(conv.in_channels, conv.out_channels, conv.kernel_size, conv.stride, conv.padding,
+                              conv.dilation, conv.groups, bias=True, padding_mode=conv.padding_mode)
+            tconv = tconv.to(conv.weight.device, conv.weight.dtype).to(memory_format=torch.channels_last)
+            tconv.requires_grad_(False)
+            _set(self.net, cname, tconv)
+            _set(self.net, bname, nn.Identity())
+            self.items.append((conv, bn, tconv))
+        self.net.eval()
+
+    @classmethod
+    def build(cls, model):
+        """The twin, or None when the model cannot be traced or has no conv → BN pair (then scoring
+        runs on the model itself)."""
+        try:
+            import torch.fx as fx
+
+            gm = fx.symbolic_trace(model)
+        except Exception:
+            return None
+        mods = dict(gm.named_modules())
+        pairs = []
+        for node in gm.graph.nodes:
+            if node.op != "call_module" or not isinstance(mods.get(node.target), nn.BatchNorm2d):
+                continue
+            bn, src = mods[node.target], node.args[0]
+            if (len(node.args) == 1 and not node.kwargs and bn.track_running_stats
+                    and getattr(src, "op", None) == "call_module" and len(src.users) == 1
+                    and type(mods.get(src.target)) is nn.Conv2d):
+                pairs.append((src.target, node.target))
+        return cls(model, pairs) if pairs else None
+
+    @torch.no_grad()
+    def refold(self) -> None:
+        for conv, bn, tconv in self.items:
+            scale = torch.rsqrt(bn.running_var + bn.eps)
+            if bn.weight is not None:
+                scale = scale * bn.weight
+            shift = -bn.running_mean * scale
+            if bn.bias is not None:
+                shift = shift + bn.bias
+            if conv.bias is not None:
+                shift = shift + conv.bias * scale
+            tconv.weight.copy_(conv.weight * scale.view(-1, 1, 1, 1))
+            tconv.bias.copy_(shift)
+
+
+def _set(root, dotted, module):
+    parent, _, child = dotted.rpartition(".")
+    setattr(root.get_submodule(parent) if parent else root, child, module)
 
 
 def _front(points):
