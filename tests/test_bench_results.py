@@ -13,6 +13,7 @@ RESULTS = Path(__file__).resolve().parents[1] / "benchmarks" / "results"
 CELLS = [
     ("bench_lsmop_d1000_m2", "lsmop1", "hierarchical", 1),
     ("bench_lsmop_d1000_m2", "lsmop2", "hierarchical", 2),
+    ("bench_smop_d1000", "smop3", "hierarchical", 4),
     ("bench_zdt_d1000", "zdt4", "hierarchical", 1),
     ("bench_zdt_d1000", "zdt6", "sparseea", 2),
     ("bench_zdt_d1000", "zdt1", "pymoo.nsga2", 3),
