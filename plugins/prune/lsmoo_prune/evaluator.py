@@ -141,9 +141,7 @@ class MaskEvaluator:
     def _graph_body(self):
         if self.bn_recal:
             for bn in self.bns:
-                bn.running_mean.zero_()
-                bn.running_var.fill_(1.0)
-                bn.num_batches_tracked.zero_()
+                bn.reset_running_stats()            # in-place zero_/fill_: capturable
             self.model.train()
             with torch.autocast("cuda", dtype=torch.bfloat16, enabled=self.autocast, cache_enabled=False):
                 self.model(self.calib_x)
