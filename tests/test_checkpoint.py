@@ -18,7 +18,8 @@ pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")
 
 # (problem, n_var, algorithm, settings, budget): together they cover NSGA-II real and binary, SparseEA
 # with probes (real, binary), and the hierarchical engine in every stage (multi-round probes, sampled
-# importance, phase 1, phase 2 with NSGA-II and with MOEA/D selection; the dense path's pivots).
+# importance, phase 1, phase 2 with NSGA-II and with MOEA/D selection; the dense path's pivots; the probe
+# round after a collapsed Phase 1).
 CASES = {
     "nsga2-real": ("zdt1", 12, "nsga2", {}, 400),
     "nsga2-binary": ("zdt5", None, "nsga2", {"crossover": "two_point"}, 400),
@@ -27,6 +28,7 @@ CASES = {
     "hier-probe": ("smop1", 40, "hierarchical", {}, 1200),
     "hier-sample-moead": ("smop2", 40, "hierarchical", {"importance": "sample", "selection": "moead"}, 800),
     "hier-dense": ("lsmop1", 40, "hierarchical", {}, 1500),
+    "hier-collapse": ("zdt4", 200, "hierarchical", {}, 600),  # sampled importance, Phase 1 collapses, probe round
 }
 
 
@@ -110,7 +112,7 @@ def _boundaries(history, extra=(1, 2)):
     return sorted(g for g in gens if 1 <= g < len(history))
 
 
-@pytest.mark.parametrize("case", ["nsga2-real", "sparseea-real", "hier-probe", "hier-sample-moead"])
+@pytest.mark.parametrize("case", ["nsga2-real", "sparseea-real", "hier-probe", "hier-sample-moead", "hier-collapse"])
 def test_interrupt_and_resume_is_bit_identical(case, tmp_path):
     full = run(case)
     for k in _boundaries(full.history):

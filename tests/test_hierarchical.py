@@ -92,6 +92,27 @@ def test_sampled_importance_when_probes_do_not_fit():
     assert res.evaluations == 4000
 
 
+def test_collapsed_phase1_is_recovered_by_one_probe_round():
+    """ZDT4's Rastrigin g drowns x1's effect in random sparse samples: the sampled importance misses x1
+    and Phase 1 ends on the single point (0, 1) (IGD 0.84). One probe round finds x1 (alone it is
+    Pareto-optimal) and Phase 2 spreads along the front."""
+    p = lsmoo.get_problem("zdt4", n_var=1000)
+    res = lsmoo.minimize(p, "hierarchical", max_evals=2500, seed=1, indicators_every=0)
+    assert res.extra["collapse_probe_at"] == 500 and res.extra["phase1_evaluations"] == 1500
+    assert res.extra["importance_source"].startswith("sample, then probe")
+    assert any("single point" in n for n in res.extra["notes"])
+    assert len(res.F) > 5 and res.F[:, 0].max() > 0.2  # x1 switched on
+    assert lsmoo.igd(res.F, p.pareto_front()) < 0.4
+    assert res.evaluations == 2500
+
+
+def test_no_probe_round_after_a_collapse_without_the_budget_for_it():
+    p = lsmoo.get_problem("zdt4", n_var=500)  # 1,200 evaluations left after Phase 1: not 500 + 10 N
+    res = lsmoo.minimize(p, "hierarchical", max_evals=1500, seed=1, indicators_every=0)
+    assert "collapse_probe_at" not in res.extra and res.extra["importance_source"] == "sample"
+    assert res.F.tolist() == [[0.0, 1.0]]
+
+
 def test_binary_problem_uses_problem_importance_and_returns_masks():
     p = lsmoo.get_problem("fs_wine")
     res = lsmoo.minimize(p, "hierarchical", max_evals=1500, pop_size=30, seed=1, indicators_every=0)

@@ -260,6 +260,8 @@ class Hierarchical(PivotPath, Algorithm):
                 self._probe_rounds += 1
             if not self._probe_queue:
                 self._set_importance(-self._probe_fit, self._importance_source)
+                if getattr(self, "_recovering", False):
+                    self._phase2_from_population()
         else:  # sampled estimate: mean rank of samples without the variable minus with it
             M = X != (self.off_value if self.real else False)
             rank = nd_sort(rank_objectives(F, G)).astype(float)  # rank inside this batch
@@ -417,7 +419,21 @@ class Hierarchical(PivotPath, Algorithm):
     def _start_phase2(self):
         p = self.problem
         front = np.flatnonzero(self.p1_rank == 0)
+        if self._collapsed(front):
+            return self._probe_after_collapse()
         masks = self._masks_from_thresholds(self.T[front])
+        self._enter_phase2(front, masks, self.dec[front] if self.real else None)
+        if self.max_evals is not None:
+            from ..indicators import hv_normalized
+
+            pf = p.pareto_front()
+            if pf is not None:
+                self._report["phase1_hv"] = hv_normalized(self.F, pf)
+
+    def _enter_phase2(self, front, masks, dec):
+        """Reduce the space to the corridor around ``masks`` (full-width masks of the population rows
+        ``front``, values ``dec``) and make those rows the Phase-2 seeds."""
+        p = self.problem
         heavy = masks.any(0)
         light = masks.all(0)
         n_heavy = int(heavy.sum())
@@ -430,20 +446,61 @@ class Hierarchical(PivotPath, Algorithm):
         self._report.update(phase1_evaluations=int(self.n_evals), heavy_anchor=n_heavy,
                             light_anchor=int(light.sum()), corridor=int(len(cols)), n_groups=self.n_g,
                             group_source=self.group_source, phase1_front=self.F[front].tolist())
-        if self.max_evals is not None:
-            from ..indicators import hv_normalized
-
-            pf = p.pareto_front()
-            if pf is not None:
-                self._report["phase1_hv"] = hv_normalized(self.F[front], pf)
-        # Phase-2 seeds: the Phase-1 front in corridor coordinates (their F is known)
+        # Phase-2 seeds: the front in corridor coordinates (their F is known)
         self.M2 = masks[:, cols]
-        self.dec2 = self.dec[front][:, cols] if self.real else None
+        self.dec2 = dec[:, cols] if self.real else None
         self.X, self.F = self.X[front], self.F[front]
         self.G = None if self.G is None else self.G[front]
         self.lam = self.init_flips
         self.stage = "phase2"
         self._p2_first = True
+
+    # ------------------------------------------------------------------ recovery from a collapsed Phase 1
+    def _collapsed(self, front) -> bool:
+        """After a sampled importance, a Phase-1 front of one objective vector, with budget left for
+        one probe round and ten generations."""
+        if getattr(self, "_importance_source", None) != "sample" or self.max_evals is None:
+            return False
+        if len(unique_rows_first(self.F[front])) > 1:
+            return False
+        return self.max_evals - self.n_evals >= self.problem.n_var + 10 * self.pop_size
+
+    def _probe_after_collapse(self):
+        """The sampled importance can miss the variables that trade one objective for another (ZDT4 at
+        D = 10,000: every random sparse sample is dominated by the Rastrigin terms of its distance
+        variables, x1's effect is noise, and Phase 1 ends on the single all-off point). Probe every
+        variable once on its own, then start Phase 2 from the non-dominated rows seen so far."""
+        p = self.problem
+        self.notes.append(f"Phase 1 ended on a single point after {self.n_evals} evaluations: "
+                          f"probing the {p.n_var} variables one at a time and starting Phase 2 from "
+                          "the best rows seen")
+        self._report["collapse_probe_at"] = int(self.n_evals)
+        self._importance_source = "sample, then probe x1 after a collapsed Phase 1"
+        self._probe_fit = np.zeros(p.n_var)
+        chunk = self._rows_per_batch(max(self.pop_size, min(p.n_var, 2000)))
+        self._probe_queue = [("probe", (s, min(s + chunk, p.n_var))) for s in range(0, p.n_var, chunk)]
+        self._probe_queue.append(("round_end", None))
+        self._recovering = True
+        self.stage = "importance"
+
+    def _phase2_from_population(self):
+        """Phase 2 seeded by the distinct non-dominated rows of the current population (after the
+        recovery probe round)."""
+        from ..kernels import nd_sort
+
+        from .nsga2 import rank_objectives
+
+        self._recovering = False
+        front = np.flatnonzero(nd_sort(rank_objectives(self.F, self.G)) == 0)
+        front = front[unique_rows_first(self.F[front])]
+        X = self.X[front]
+        if self.real:
+            masks = X != self.off_value
+            dec = np.where(masks, X, self._random_dec(len(front)))
+        else:
+            masks = X.copy()
+            dec = None
+        self._enter_phase2(front, masks, dec)
 
     # ================================================================== phase 2
     def _scores(self):
