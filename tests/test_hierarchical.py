@@ -102,7 +102,7 @@ def test_collapsed_phase1_is_recovered_by_one_probe_round():
     assert res.extra["importance_source"].startswith("sample, then probe")
     assert any("single point" in n for n in res.extra["notes"])
     assert len(res.F) > 5 and res.F[:, 0].max() > 0.2  # x1 switched on
-    assert lsmoo.igd(res.F, p.pareto_front()) < 0.4
+    assert lsmoo.igd(res.F, p.pareto_front()) < 0.5  # 0.32 here; 0.84 for the collapsed point
     assert res.evaluations == 2500
 
 
