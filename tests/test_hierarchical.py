@@ -113,6 +113,24 @@ def test_no_probe_round_after_a_collapse_without_the_budget_for_it():
     assert res.F.tolist() == [[0.0, 1.0]]
 
 
+def test_dense_path_prefers_fewer_pivots_at_full_resolution_to_blocks():
+    """Above sweep_rows, a budget of ten evaluations per variable buys sweeps of one row per variable
+    with fewer pivots; below it, rows move blocks of variables as before (and stay at the collapse
+    value 0.707 here)."""
+    p = lsmoo.get_problem("lsmop1", n_var=400, n_obj=2)
+    blocks = lsmoo.minimize(p, "hierarchical", max_evals=3999, seed=1, indicators_every=0, sweep_rows=100)
+    full = lsmoo.minimize(p, "hierarchical", max_evals=4000, seed=1, indicators_every=0, sweep_rows=100)
+    two = lsmoo.minimize(p, "hierarchical", max_evals=8000, seed=1, indicators_every=0, sweep_rows=100)
+    assert (blocks.extra["n_pivots"], blocks.extra["sweep_rows"]) == (3, 100)
+    assert (full.extra["n_pivots"], full.extra["sweep_rows"]) == (1, 400)
+    assert (two.extra["n_pivots"], two.extra["sweep_rows"]) == (2, 400)
+    assert any("one sweep row per variable" in n for n in full.extra["notes"])
+    assert not any("sweep row" in n for n in blocks.extra["notes"])
+    pf = p.pareto_front()
+    assert lsmoo.igd(full.F, pf) < 0.2 and lsmoo.igd(blocks.F, pf) > 0.6
+    assert full.evaluations == 4000
+
+
 def test_binary_problem_uses_problem_importance_and_returns_masks():
     p = lsmoo.get_problem("fs_wine")
     res = lsmoo.minimize(p, "hierarchical", max_evals=1500, pop_size=30, seed=1, indicators_every=0)

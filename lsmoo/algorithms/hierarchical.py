@@ -343,7 +343,7 @@ class Hierarchical(PivotPath, Algorithm):
             return self.n_evals + self.phase1_gens * self.pop_size
         share = self.phase1_share
         if share is None:  # the dense path spends more on converging its pivots
-            share = 0.4 if self.path == "dense" else 0.2
+            share = getattr(self, "_p1_share_dense", 0.4) if self.path == "dense" else 0.2
         return int(share * self.max_evals)
 
     def _phase1_batch(self) -> np.ndarray:
