@@ -122,8 +122,11 @@ class _InProcess:
 
 
 def run_grid(problems, algos, n_var, n_obj, runs, max_evals, out, workers=1, baseline=None,
-             progress=False, log=print) -> list[dict]:
-    """Run the grid (skipping finished cells), then write the summary, tables and plots."""
+             progress=False, log=print, run=True) -> list[dict]:
+    """Run the grid (skipping finished cells), then write the summary, tables and plots.
+
+    ``run=False`` runs nothing and reports on the finished cells only (an interrupted or still-running
+    grid): a problem × algorithm with fewer runs says how many, one with none says "not run"."""
     import lsmoo
     from .registry import algorithms as algorithm_registry
 
@@ -145,7 +148,10 @@ def run_grid(problems, algos, n_var, n_obj, runs, max_evals, out, workers=1, bas
     out.mkdir(parents=True, exist_ok=True)
     jobs = [(p, a, n_var, n_obj, max_evals, s, str(out)) for p in problems for a in algos
             for s in range(1, runs + 1) if not _cell_path(out, p, a, s).is_file()]
-    log(f"bench: {len(problems) * len(algos) * runs - len(jobs)} cells done, {len(jobs)} to run")
+    log(f"bench: {len(problems) * len(algos) * runs - len(jobs)} cells done, {len(jobs)} to run"
+        + ("" if run or not jobs else " (not running them: summary of the finished cells)"))
+    if not run:
+        jobs = []
     pool = ProcessPoolExecutor(max_workers=workers, initializer=_one_thread_per_worker) if workers > 1 and jobs \
         else _InProcess()
     with pool as ex:
@@ -156,7 +162,9 @@ def run_grid(problems, algos, n_var, n_obj, runs, max_evals, out, workers=1, bas
                         f"no reference front ({rec['wall_s']:.1f} s)")
                 log(f"  [{done}/{len(jobs)}] {rec['problem']} {rec['algo']} seed {rec['seed']}: {what}")
     records = [json.loads(_cell_path(out, p, a, s).read_text())
-               for p in problems for a in algos for s in range(1, runs + 1)]
+               for p in problems for a in algos for s in range(1, runs + 1) if _cell_path(out, p, a, s).is_file()]
+    if not records:
+        raise ConfigError(f"no finished cells of this grid in {out}")
     rows = summarize(records, problems, algos, baseline)
     write_summary(rows, out, baseline, n_var, max_evals, runs)
     plot_grid(records, problems, algos, out)
@@ -172,8 +180,8 @@ def summarize(records, problems, algos, baseline):
     rows = []
     for p in problems:
         for a in algos:
-            skipped = [r["skipped"] for r in by[(p, a)] if r.get("skipped")]
-            rs = [r for r in by[(p, a)] if not r.get("skipped")]
+            skipped = [r["skipped"] for r in by.get((p, a), []) if r.get("skipped")]
+            rs = [r for r in by.get((p, a), []) if not r.get("skipped")]
             igd = np.array([r["igd"] for r in rs if r["igd"] is not None], dtype=float)
             hv = np.array([r["hv"] for r in rs if r["hv"] is not None], dtype=float)
             row = {"problem": p, "algo": a, "runs": len(rs),
@@ -184,7 +192,7 @@ def summarize(records, problems, algos, baseline):
                 q = np.percentile(v, [25, 50, 75]) if v.size else [np.nan] * 3
                 row.update({f"{name}_q1": float(q[0]), f"{name}_median": float(q[1]), f"{name}_q3": float(q[2])})
             if a != baseline and igd.size:
-                base = [r["igd"] for r in by[(p, baseline)] if r.get("igd") is not None]
+                base = [r["igd"] for r in by.get((p, baseline), []) if r.get("igd") is not None]
                 if base:
                     row["p_value"] = float(ranksums(base, igd).pvalue) if len(igd) > 1 else 1.0
             rows.append(row)
@@ -220,10 +228,11 @@ def write_summary(rows, out: Path, baseline, n_var, max_evals, runs):
         cells = []
         for a in algos:
             r = next(x for x in rows if x["problem"] == p and x["algo"] == a)
-            if r["runs"] == 0 and r.get("skipped"):
-                cells.append("skipped")
+            if r["runs"] == 0:
+                cells.append("skipped" if r.get("skipped") else "not run")
                 continue
-            cells.append(f"{r['igd_median']:.3e} [{r['igd_q1']:.2e}, {r['igd_q3']:.2e}] {r['mark']}".rstrip())
+            few = f" ({r['runs']} of {runs} runs)" if r["runs"] < runs and not r.get("skipped") else ""
+            cells.append(f"{r['igd_median']:.3e} [{r['igd_q1']:.2e}, {r['igd_q3']:.2e}] {r['mark']}".rstrip() + few)
         lines.append(f"| {p} | " + " | ".join(cells) + " |")
     lines.append("")
     p_min = _smallest_p(runs)
@@ -236,10 +245,11 @@ def write_summary(rows, out: Path, baseline, n_var, max_evals, runs):
             marks = [r["mark"] for r in rows if r["algo"] == a]
             med = {r["problem"]: r["igd_median"] for r in rows if r["algo"] == a}
             base = {r["problem"]: r["igd_median"] for r in rows if r["algo"] == baseline}
-            lower = sum(base[p] < med[p] for p in problems)
-            higher = sum(base[p] > med[p] for p in problems)
+            both = [p for p in problems if np.isfinite(base[p]) and np.isfinite(med[p])]
+            lower = sum(base[p] < med[p] for p in both)
+            higher = sum(base[p] > med[p] for p in both)
             lines.append(f"{baseline} vs {a}: +{marks.count('+')} ={marks.count('=')} −{marks.count('−')} "
-                         f"(median IGD lower on {lower}, higher on {higher} of {len(problems)})")
+                         f"(median IGD lower on {lower}, higher on {higher} of {len(both)})")
     atomic_write_bytes(out / "summary.md", ("\n".join(lines) + "\n").encode())
 
 

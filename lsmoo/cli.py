@@ -234,7 +234,7 @@ def cmd_bench(args) -> int:
     prepare_out_dir(args.out, clear_meta=False)
     run_grid(problems, algos, args.n_var, args.n_obj, args.runs, args.max_evals, args.out,
              workers=args.workers, baseline=args.baseline, progress=not args.quiet,
-             log=(lambda *a: None) if args.quiet else print)
+             log=(lambda *a: None) if args.quiet else print, run=not args.no_run)
     print(f"wrote {args.out}/ (summary.csv, summary.md, convergence_*.png, runs/)")
     return 0
 
@@ -284,6 +284,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--workers", type=positive_int, default=1, help="runs in parallel (processes)")
     p.add_argument("--out", required=True, help="benchmark directory (resumable)")
     p.add_argument("--quiet", action="store_true", help="no per-run lines")
+    p.add_argument("--no-run", action="store_true",
+                   help="run nothing: write the summary, tables and plots from the finished cells "
+                   "(an interrupted or still-running grid; missing cells are shown as such)")
     p.set_defaults(func=cmd_bench)
 
     p = sub.add_parser("list", help="list problems and algorithms")

@@ -49,3 +49,22 @@ def test_bench_bad_input():
     with pytest.raises(LsmooError, match="baseline"):
         run_grid(["zdt1"], ["nsga2"], 10, None, 1, 100, "/tmp/never", baseline="sparseea")
     assert main(["bench", "--max-evals", "10", "--out", "/tmp/never"]) == 1
+
+
+def test_bench_no_run_summarizes_the_finished_cells(tmp_path, capsys):
+    out = tmp_path / "b"
+    base = ["bench", "--problems", "zdt1,zdt2", "--n-var", "12", "--runs", "2", "--max-evals", "300",
+            "--out", str(out), "--quiet"]
+    assert main(base + ["--algos", "nsga2"]) == 0
+    (out / "runs" / "zdt2" / "nsga2" / "seed2.json").unlink()  # an interrupted grid
+    assert main(base + ["--algos", "nsga2,sparseea", "--no-run"]) == 0
+    assert not (out / "runs" / "zdt1" / "sparseea").exists()  # nothing was run
+    assert not (out / "runs" / "zdt2" / "nsga2" / "seed2.json").exists()
+    rows = {(r["problem"], r["algo"]): r for r in csv.DictReader(open(out / "summary.csv"))}
+    assert rows[("zdt1", "nsga2")]["runs"] == "2" and rows[("zdt2", "nsga2")]["runs"] == "1"
+    assert rows[("zdt1", "sparseea")]["runs"] == "0"
+    md = (out / "summary.md").read_text()
+    assert md.count("not run") == 2 and "(1 of 2 runs)" in md
+    assert "nsga2 vs sparseea: +0 =0 −0 (median IGD lower on 0, higher on 0 of 0)" in md
+    assert main(base + ["--algos", "sparseea", "--no-run"]) == 1  # no finished cell at all
+    assert "no finished cells" in capsys.readouterr().err
