@@ -4,7 +4,9 @@ Stage 0, importance: the problem's ``importance()`` when it has one; otherwise S
 (D single-variable solutions per round, scored by their non-dominated front; as many rounds, up to 5,
 as fit in ``probe_share`` of the budget), or — when even one round does not fit — a sampled estimate
 (random sparse solutions, evaluated a population at a time; a variable's score is how much better, in
-non-dominated rank inside its batch, the solutions containing it rank; memory O(D)).
+non-dominated rank inside its batch, the solutions containing it rank; memory O(D)). When Phase 1 then
+ends on a single point and the budget allows, one probe round follows and Phase 2 starts from the best
+rows seen (see ``_probe_after_collapse``).
 
 Phase 1, coarse and continuous: NSGA-II over one threshold τ_g ∈ [0, 1] per variable group (groups
 from ``problem.groups()`` or, by default, ``n_groups`` blocks of the importance ranking). A threshold
@@ -475,7 +477,7 @@ class Hierarchical(PivotPath, Algorithm):
                           f"probing the {p.n_var} variables one at a time and starting Phase 2 from "
                           "the best rows seen")
         self._report["collapse_probe_at"] = int(self.n_evals)
-        self._importance_source = "sample, then probe x1 after a collapsed Phase 1"
+        self._importance_source = "sample, then one probe round after a collapsed Phase 1"
         self._probe_fit = np.zeros(p.n_var)
         chunk = self._rows_per_batch(max(self.pop_size, min(p.n_var, 2000)))
         self._probe_queue = [("probe", (s, min(s + chunk, p.n_var))) for s in range(0, p.n_var, chunk)]

@@ -24,7 +24,9 @@ Phase 2 alternates: sample 2N solutions from the pivot family, keep the best N (
 new pivots on the front (the member best for each weight, inheriting its predecessor's steps), and run a
 few more sweeps on them.
 
-Memory: a sweep is evaluated in chunks of at most ~200 MB of decision vectors.
+Memory: a sweep is evaluated in chunks of at most ~200 MB of decision vectors. Above ``sweep_rows``
+variables a sweep row moves a block of variables, unless the budget holds ten evaluations per variable:
+then rows stay one per variable and fewer pivots are converged (see ``_pivot_setup``).
 """
 from __future__ import annotations
 
