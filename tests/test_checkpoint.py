@@ -28,8 +28,8 @@ CASES = {
     "hier-probe": ("smop1", 40, "hierarchical", {}, 1200),
     "hier-sample-moead": ("smop2", 40, "hierarchical", {"importance": "sample", "selection": "moead"}, 800),
     "hier-dense": ("lsmop1", 40, "hierarchical", {}, 1500),
-    "hier-collapse": ("zdt4", 200, "hierarchical", {}, 600),
-    "hier-dense-full": ("lsmop1", 120, "hierarchical", {"sweep_rows": 40}, 1200),  # 1 pivot, 1 row per variable  # sampled importance, Phase 1 collapses, probe round
+    "hier-collapse": ("zdt4", 200, "hierarchical", {}, 600),  # sampled importance, Phase 1 collapses, probe round
+    "hier-dense-full": ("lsmop1", 120, "hierarchical", {"sweep_rows": 40}, 1200),  # 1 pivot, 1 row per variable
 }
 
 

@@ -161,12 +161,16 @@ class Hierarchical(PivotPath, Algorithm):
             self._sample_tot = [0.0, 0]                # Σ rank and number of samples
         else:
             self._importance_source = f"probe x{rounds}"
-            chunk = self._rows_per_batch(max(self.pop_size, min(p.n_var, 2000)))
-            for _ in range(rounds):
-                for s in range(0, p.n_var, chunk):
-                    self._probe_queue.append(("probe", (s, min(s + chunk, p.n_var))))
-                self._probe_queue.append(("round_end", None))
+            self._probe_queue = self._probe_rounds_queue(rounds)
         self._probe_pool = None
+
+    def _probe_rounds_queue(self, rounds: int) -> list:
+        """Batches of single-variable probes, ``rounds`` times over all variables, each round closed by
+        a ("round_end", None) marker."""
+        n = self.problem.n_var
+        chunk = self._rows_per_batch(max(self.pop_size, min(n, 2000)))
+        one = [("probe", (s, min(s + chunk, n))) for s in range(0, n, chunk)] + [("round_end", None)]
+        return one * rounds
 
     def _rows_per_batch(self, most: int) -> int:
         """Rows per importance batch: at most ``most`` and no more than about 200 MB of decision
@@ -479,9 +483,7 @@ class Hierarchical(PivotPath, Algorithm):
         self._report["collapse_probe_at"] = int(self.n_evals)
         self._importance_source = "sample, then one probe round after a collapsed Phase 1"
         self._probe_fit = np.zeros(p.n_var)
-        chunk = self._rows_per_batch(max(self.pop_size, min(p.n_var, 2000)))
-        self._probe_queue = [("probe", (s, min(s + chunk, p.n_var))) for s in range(0, p.n_var, chunk)]
-        self._probe_queue.append(("round_end", None))
+        self._probe_queue = self._probe_rounds_queue(1)
         self._recovering = True
         self.stage = "importance"
 

@@ -70,7 +70,6 @@ class PivotPath:
             # family's scalings and lines spread a converged pivot over the front.
             K = int(min(self.n_pivots, self.max_evals // (10 * p.n_var)))
             rows = p.n_var
-        self._sweep_rows = rows
         self.PW = pivot_weights(p.n_obj, K)
         if rows > self.sweep_rows:
             if len(self.PW) < self.n_pivots:  # (with three objectives the lattice keeps 3)
@@ -84,7 +83,7 @@ class PivotPath:
         self._j0 = 0          # next coordinate of its sweep
         self._sweeps = 0      # completed sweeps (over all pivots)
         self._chunk = self._rows_per_batch(p.n_var)
-        self._block = -(-p.n_var // self._sweep_rows)     # variables moved together by one sweep row
+        self._block = -(-p.n_var // rows)                 # variables moved together by one sweep row
         self._n_rows = -(-p.n_var // self._block)         # rows per sweep
         self._perm = np.arange(p.n_var)
 
