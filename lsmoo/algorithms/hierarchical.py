@@ -254,7 +254,7 @@ class Hierarchical(PivotPath, Algorithm):
         from .nsga2 import rank_objectives
 
         kind, arg = self._probe_queue.pop(0)
-        self._keep_best(X, F, G)
+        self._merge(X, F, G, dedupe=False)   # the non-dominated rows seen so far, before Phase 1
         if kind == "probe":
             s, e = arg
             self._round_F = F if s == 0 else np.concatenate([self._round_F, F])
@@ -283,14 +283,6 @@ class Hierarchical(PivotPath, Algorithm):
                 mean_on = np.where(on > 0, sum_on / np.maximum(on, 1), mean)
                 mean_off = np.where(off > 0, (tot[0] - sum_on) / np.maximum(off, 1), mean)
                 self._set_importance(mean_off - mean_on, "sample")
-
-    def _keep_best(self, X, F, G):
-        """Keep the non-dominated rows seen so far as the current 'population' before Phase 1."""
-        if self.X is not None:
-            X, F = np.concatenate([self.X, X]), np.concatenate([self.F, F])
-            G = None if G is None or self.G is None else np.concatenate([self.G, G])
-        idx, _, _ = survival(F, G, min(len(F), self.pop_size))
-        self.X, self.F, self.G = X[idx], F[idx], None if G is None else G[idx]
 
     # ================================================================== groups and decoding
     def _init_groups(self):

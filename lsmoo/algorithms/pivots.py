@@ -295,14 +295,16 @@ class PivotPath:
 
             self._report["phase1_hv"] = hv_normalized(self.F[rank == 0], pf)
 
-    def _merge(self, X, F, G):
-        """Population := NSGA-II survivors of population ∪ (X, F, G), duplicates in F removed."""
+    def _merge(self, X, F, G, dedupe: bool = True):
+        """Population := NSGA-II survivors of population ∪ (X, F, G); with ``dedupe``, rows repeating
+        an objective vector already seen are dropped first."""
         from .hierarchical import unique_rows_first
 
         if self.X is not None:
             X, F = np.concatenate([self.X, X]), np.concatenate([self.F, F])
             G = None if G is None or self.G is None else np.concatenate([self.G, G])
-        keep = unique_rows_first(F)
-        X, F, G = X[keep], F[keep], None if G is None else G[keep]
+        if dedupe:
+            keep = unique_rows_first(F)
+            X, F, G = X[keep], F[keep], None if G is None else G[keep]
         idx, _, _ = survival(F, G, self.pop_size)
         self.X, self.F, self.G = X[idx], F[idx], None if G is None else G[idx]
