@@ -37,7 +37,7 @@ from ..errors import ConfigError
 from ..registry import register_algorithm
 from .base import Algorithm, positive_int, real_in
 from .nsga2 import survival
-from .pivots import PivotPath
+from .pivots import PivotPath, unique_rows_first
 
 
 def rank01(values) -> np.ndarray:
@@ -47,12 +47,6 @@ def rank01(values) -> np.ndarray:
     r = np.empty(n)
     r[np.argsort(values, kind="stable")] = np.arange(n)
     return r / max(n - 1, 1)
-
-
-def unique_rows_first(F) -> np.ndarray:
-    """Indices of the first occurrence of each distinct row, in input order."""
-    _, first = np.unique(F, axis=0, return_index=True)
-    return np.sort(first)
 
 
 @register_algorithm("hierarchical", description="two-phase importance-guided engine: thresholds, then masks on a corridor")

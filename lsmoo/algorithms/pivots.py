@@ -35,6 +35,12 @@ import numpy as np
 from .nsga2 import survival
 
 
+def unique_rows_first(F) -> np.ndarray:
+    """Indices of the first occurrence of each distinct row, in input order."""
+    _, first = np.unique(F, axis=0, return_index=True)
+    return np.sort(first)
+
+
 def pivot_weights(n_obj: int, k: int) -> np.ndarray:
     """K interior weight vectors: evenly spaced without the two corners for two objectives; the
     simplex lattice pulled 20 % towards the centre for more (so that no pivot sits on a degenerate
@@ -298,8 +304,6 @@ class PivotPath:
     def _merge(self, X, F, G, dedupe: bool = True):
         """Population := NSGA-II survivors of population ∪ (X, F, G); with ``dedupe``, rows repeating
         an objective vector already seen are dropped first."""
-        from .hierarchical import unique_rows_first
-
         if self.X is not None:
             X, F = np.concatenate([self.X, X]), np.concatenate([self.F, F])
             G = None if G is None or self.G is None else np.concatenate([self.G, G])
