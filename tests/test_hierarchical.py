@@ -74,7 +74,33 @@ def test_phases_reported_and_recorded():
     assert ex["phase1_evaluations"] <= 0.3 * 6000 + 100
     phases = [h["phase"] for h in res.history]
     assert phases[0] == "importance" and "phase1" in phases and phases[-1] == "phase2"
-    assert phases == sorted(phases, key=["importance", "phase1", "phase2"].index)
+    assert phases == sorted(phases, key=["importance", "phase1", "local probe", "phase2"].index)
+
+
+def test_local_probe_finds_support_variables_the_stage0_probes_ranked_out():
+    """SMOP1 (D = 1,000): the optimal support is y_1..y_K (x_2..x_101); switching a tail variable on
+    can never dominate (its g2 term is > 0 off zero), switching the position variable on trades f1 for
+    f2. So every variable the local probe calls useful is a support variable, and each one is in the
+    corridor. Seed 1 is a run where four support variables ranked below the corridor without it."""
+    p = smop("smop1", 1000)
+    algo = lsmoo.get_algorithm("hierarchical")
+    res = lsmoo.minimize(p, algo, max_evals=100_000, seed=1, indicators_every=0)
+    useful = algo.local_useful_
+    assert res.extra["local_probe_useful"] == len(useful) > 0
+    assert 0 < res.extra["local_probe_evaluations"] <= 2 * p.n_var  # two values per variable off in the reference
+    assert "local probe" in [h["phase"] for h in res.history]
+    assert ((useful >= 1) & (useful <= 100)).all()
+    assert np.isin(useful, algo.cols).all()
+    assert np.isin(np.arange(1, 101), algo.cols).all()  # the whole support reaches Phase 2
+    assert lsmoo.igd(res.F, p.pareto_front()) < 0.008  # 0.0100 without the local probe
+
+
+def test_no_local_probe_when_it_does_not_fit_the_budget():
+    p = smop("smop1", 200)
+    res = lsmoo.minimize(p, lsmoo.get_algorithm("hierarchical", local_probe_share=0.01), max_evals=10_000,
+                         seed=1, indicators_every=0)
+    assert "local_probe_evaluations" not in res.extra
+    assert "local probe" not in [h["phase"] for h in res.history]
 
 
 def test_deterministic_per_seed():
@@ -159,7 +185,7 @@ def test_problem_groups_are_used():
 
 
 @pytest.mark.parametrize("kw", [dict(phase1_share=1.5), dict(importance="magic"), dict(target_success=0),
-                                dict(n_groups=0)])
+                                dict(n_groups=0), dict(local_probe_share=-0.1)])
 def test_bad_parameters(kw):
     with pytest.raises(ConfigError):
         lsmoo.get_algorithm("hierarchical", **kw)

@@ -63,7 +63,7 @@ class Hierarchical(PivotPath, Algorithm):
                  selection: str = "nsga2", moead_neighbors: float = 0.1, moead_delta: float = 0.9,
                  moead_nr: int = 2, dense: str = "auto", n_pivots: int = 3, sweeps_per_round: int = 3,
                  pivot_reset: float = 0.02, aug: float = 0.05, pattern_steps: int = 4,
-                 sweep_rows: int = 1000):
+                 sweep_rows: int = 1000, local_probe_share: float = 0.05):
         super().__init__(pop_size)
         if dense not in ("auto", "on", "off"):
             raise ConfigError(f"{self.name}: dense must be 'auto', 'on' or 'off', got {dense!r}")
@@ -81,6 +81,7 @@ class Hierarchical(PivotPath, Algorithm):
                               f"got {importance!r}")
         self.importance = importance
         self.probe_share = real_in(probe_share, "probe_share", self.name, 0.0, 1.0)
+        self.local_probe_share = real_in(local_probe_share, "local_probe_share", self.name, 0.0, 1.0)
         self.max_probe_rounds = positive_int(max_probe_rounds, "max_probe_rounds", self.name)
         self.margin = real_in(margin, "margin", self.name, 0.0, 10.0)
         self.eta_c = real_in(eta_c, "eta_c", self.name, 0.0, 1e6)
@@ -192,6 +193,8 @@ class Hierarchical(PivotPath, Algorithm):
             return self._importance_batch()
         if self.stage == "phase1":
             return self._phase1_batch()
+        if self.stage == "local probe":
+            return self._local_probe_batch()
         return self._phase2_batch()
 
     def _survive(self, X, F, G, first):
@@ -202,6 +205,8 @@ class Hierarchical(PivotPath, Algorithm):
             self._importance_tell(X, F, G)
         elif self.stage == "phase1":
             self._phase1_tell(n, F, G)
+        elif self.stage == "local probe":
+            self._local_probe_tell(F, G)
         else:
             self._phase2_tell(n, F, G)
 
@@ -409,24 +414,105 @@ class Hierarchical(PivotPath, Algorithm):
 
     # ================================================================== space reduction
     def _start_phase2(self):
-        p = self.problem
         front = np.flatnonzero(self.p1_rank == 0)
         if self._collapsed(front):
             return self._probe_after_collapse()
         masks = self._masks_from_thresholds(self.T[front])
-        self._enter_phase2(front, masks, self.dec[front] if self.real else None)
+        dec = self.dec[front] if self.real else None
+        if self._local_probe_fits():
+            return self._start_local_probe(front, masks, dec)
+        self._enter_phase2(front, masks, dec)
+        self._report_phase1_hv()
+
+    def _report_phase1_hv(self):
         if self.max_evals is not None:
             from ..indicators import hv_normalized
 
-            pf = p.pareto_front()
+            pf = self.problem.pareto_front()
             if pf is not None:
                 self._report["phase1_hv"] = hv_normalized(self.F, pf)
 
-    def _enter_phase2(self, front, masks, dec):
-        """Reduce the space to the corridor around ``masks`` (full-width masks of the population rows
-        ``front``, values ``dec``) and make those rows the Phase-2 seeds."""
+    # ------------------------------------------------------------------ local probe before Phase 2
+    def _local_probe_tries(self) -> int:
+        """Probes per variable: two values for real-coded problems, one switch for binary ones."""
+        return 2 if self.real else 1
+
+    def _local_probe_fits(self) -> bool:
+        """Every variable's probes fit in ``local_probe_share`` of the budget."""
+        return (self.max_evals is not None
+                and self._local_probe_tries() * self.problem.n_var <= self.local_probe_share * self.max_evals)
+
+    def _start_local_probe(self, front, masks, dec):
+        """The Stage-0 probes switch one variable on in an otherwise empty solution, where its effect
+        can differ from its effect in a good one, and a probe value drawn badly ranks a useful variable
+        low: on SMOP1 (D = 1,000, seed 1) four of the 100 variables of the optimal support ranked below
+        the corridor and stayed off for the whole run. This round switches every variable that is off
+        in the middle member of the Phase-1 front on, one at a time, at two fresh random values each
+        (binary: once). A variable whose switching on dominates that reference is useful: it joins the
+        corridor, ranks above every variable the Stage-0 probes ranked, and carries the (first) value
+        it was found good with. (Switching a variable off would say only whether its current value is
+        bad, not the variable: not probed.)"""
         p = self.problem
-        heavy = masks.any(0)
+        order = front[np.argsort(self.F[front, 0], kind="stable")]
+        ref = int(order[len(order) // 2])
+        x = self.X[ref].copy()
+        on = x != self.off_value if self.real else x.astype(bool)
+        cand = np.tile(np.flatnonzero(~on), self._local_probe_tries())
+        if not len(cand):
+            self._enter_phase2(front, masks, dec)
+            return self._report_phase1_hv()
+        self._local = dict(front=front, masks=masks, dec=dec, x=x, cand=cand, F=self.F[ref].copy(),
+                           G=None if self.G is None else self.G[ref].copy(), start=0,
+                           vals=self._random_dec(1, cand)[0] if self.real else None,
+                           better=np.zeros(len(cand), dtype=bool))
+        self._local_chunk = self._rows_per_batch(max(self.pop_size, min(p.n_var, 2000)))
+        self.stage = "local probe"
+
+    def _local_probe_batch(self) -> np.ndarray:
+        L = self._local
+        s = L["start"]
+        e = min(len(L["cand"]), s + self._local_chunk)
+        Y = np.repeat(L["x"][None], e - s, axis=0)
+        Y[np.arange(e - s), L["cand"][s:e]] = L["vals"][s:e] if self.real else True
+        return Y
+
+    def _local_probe_tell(self, F, G):
+        from .nsga2 import rank_objectives
+
+        L, p = self._local, self.problem
+        s = L["start"]
+        R = rank_objectives(np.vstack([F, L["F"][None]]),
+                            None if G is None else np.vstack([G, L["G"][None]]))
+        ref = R[-1]
+        L["better"][s:s + len(F)] = (R[:-1] <= ref).all(1) & (R[:-1] < ref).any(1)
+        L["start"] = s + len(F)
+        if L["start"] < len(L["cand"]):
+            return
+        cand, better = L["cand"], L["better"]
+        useful = np.zeros(p.n_var, dtype=bool)
+        useful[cand[better]] = True
+        imp = self.importance_.copy()
+        imp[useful] += float(imp.max() - imp.min()) + 1.0  # above every variable the Stage-0 probes ranked
+        self.importance_ = imp
+        self.imp_rank = rank01(imp)
+        dec = L["dec"]
+        if self.real and useful.any():
+            dec = dec.copy()
+            hit = np.flatnonzero(better)
+            var, first = np.unique(cand[hit], return_index=True)  # a variable's first successful try
+            dec[:, var] = L["vals"][hit[first]]
+        self.local_useful_ = np.flatnonzero(useful)
+        self._report.update(local_probe_evaluations=int(len(cand)), local_probe_useful=int(useful.sum()))
+        self._local = None
+        self._enter_phase2(L["front"], L["masks"], dec, include=useful)
+        self._report_phase1_hv()
+
+    def _enter_phase2(self, front, masks, dec, include=None):
+        """Reduce the space to the corridor around ``masks`` (full-width masks of the population rows
+        ``front``, values ``dec``; variables flagged in ``include`` too) and make those rows the
+        Phase-2 seeds."""
+        p = self.problem
+        heavy = masks.any(0) if include is None else masks.any(0) | include
         light = masks.all(0)
         n_heavy = int(heavy.sum())
         extra = max(int(math.ceil(self.margin * n_heavy)), min(p.n_var, 10))
