@@ -72,8 +72,11 @@ class DiesOnce(lsmoo.Problem):
         self.marker = str(marker)
 
     def evaluate(self, X):
-        if not os.path.exists(self.marker):
-            open(self.marker, "w").close()
+        try:  # atomic: of two workers evaluating their chunks at once, only the one creating it dies
+            os.close(os.open(self.marker, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+        except FileExistsError:
+            pass
+        else:
             os._exit(1)
         return np.column_stack([(X ** 2).sum(1), ((X - 1) ** 2).sum(1)])
 
