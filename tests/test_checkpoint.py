@@ -30,6 +30,7 @@ CASES = {
     "hier-dense": ("lsmop1", 40, "hierarchical", {}, 1500),
     "hier-collapse": ("zdt4", 200, "hierarchical", {}, 600),  # sampled importance, Phase 1 collapses, probe round
     "hier-dense-full": ("lsmop1", 120, "hierarchical", {"sweep_rows": 40}, 1200),  # 1 pivot, 1 row per variable
+    "hier-local": ("smop1", 40, "hierarchical", {}, 2000),  # the local probe before Phase 2 (2·D ≤ 5 % of 2000)
 }
 
 
@@ -101,7 +102,8 @@ def test_state_round_trips_exactly_every_generation(case, tmp_path):
             algo.load_state_dict(ckpt.decode(meta["algorithm"], arrays2))
     if algo_name == "hierarchical":
         dense = algo.path == "dense"
-        assert stages == ({"phase1", "phase2"} if dense else {"importance", "phase1", "phase2"})
+        local = {"local probe"} if algo.local_probe_share * budget >= 2 * prob.n_var else set()
+        assert stages == ({"phase1", "phase2"} if dense else {"importance", "phase1", "phase2"} | local)
 
 
 def _boundaries(history, extra=(1, 2)):
@@ -113,7 +115,8 @@ def _boundaries(history, extra=(1, 2)):
     return sorted(g for g in gens if 1 <= g < len(history))
 
 
-@pytest.mark.parametrize("case", ["nsga2-real", "sparseea-real", "hier-probe", "hier-sample-moead", "hier-collapse"])
+@pytest.mark.parametrize("case", ["nsga2-real", "sparseea-real", "hier-probe", "hier-sample-moead", "hier-collapse",
+                                  "hier-local"])
 def test_interrupt_and_resume_is_bit_identical(case, tmp_path):
     full = run(case)
     for k in _boundaries(full.history):
