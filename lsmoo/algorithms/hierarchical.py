@@ -17,7 +17,10 @@ non-zero values co-evolve as a real vector (SBX/PM), x = dec ⊙ mask.
 
 Space reduction: the union of the Phase-1 front's masks is the heavy anchor, their intersection the
 light anchor; the corridor is the heavy anchor plus a margin of the next most important variables.
-Everything outside the corridor stays off for the rest of the run.
+Everything outside the corridor stays off for the rest of the run. Where the budget allows (two
+evaluations per variable within ``local_probe_share`` of it), a local probe first switches each variable
+that is off in the middle member of the Phase-1 front on, at two random values; those whose switching on
+dominates that member join the corridor (see ``_start_local_probe``).
 
 Phase 2, fine and binary: masks over the corridor only. The first population is sampled around the
 Phase-1 front with importance-guided flips; offspring come from importance-guided crossover and
