@@ -39,7 +39,7 @@ import numpy as np
 from ..errors import ConfigError
 from ..registry import register_algorithm
 from .base import Algorithm, positive_int, real_in
-from .nsga2 import survival
+from .nsga2 import dominates, survival
 from .pivots import PivotPath, unique_rows_first
 
 
@@ -166,9 +166,13 @@ class Hierarchical(PivotPath, Algorithm):
         """Batches of single-variable probes, ``rounds`` times over all variables, each round closed by
         a ("round_end", None) marker."""
         n = self.problem.n_var
-        chunk = self._rows_per_batch(max(self.pop_size, min(n, 2000)))
+        chunk = self._probe_rows()
         one = [("probe", (s, min(s + chunk, n))) for s in range(0, n, chunk)] + [("round_end", None)]
         return one * rounds
+
+    def _probe_rows(self) -> int:
+        """Rows per batch of single-variable probes (Stage 0 and the local probe)."""
+        return self._rows_per_batch(max(self.pop_size, min(self.problem.n_var, 2000)))
 
     def _rows_per_batch(self, most: int) -> int:
         """Rows per importance batch: at most ``most`` and no more than about 200 MB of decision
@@ -271,7 +275,7 @@ class Hierarchical(PivotPath, Algorithm):
                 if getattr(self, "_recovering", False):
                     self._phase2_from_population()
         else:  # sampled estimate: mean rank of samples without the variable minus with it
-            M = X != (self.off_value if self.real else False)
+            M = self._masks_of(X)
             rank = nd_sort(rank_objectives(F, G)).astype(float)  # rank inside this batch
             acc, tot = self._sample_acc, self._sample_tot
             acc[0] += rank @ M
@@ -322,6 +326,10 @@ class Hierarchical(PivotPath, Algorithm):
         p = self.problem
         xl, xu = (p.xl, p.xu) if cols is None else (p.xl[cols], p.xu[cols])
         return xl + self.rng.random((n, len(xl))) * (xu - xl)
+
+    def _masks_of(self, X) -> np.ndarray:
+        """Which variables of the rows X are on (real-coded: differ from the off value)."""
+        return X != (self.off_value if self.real else False)
 
     def _decode(self, M, dec, cols=None):
         """Full decision vectors from masks (and values) over ``cols`` (all variables when None)."""
@@ -455,11 +463,10 @@ class Hierarchical(PivotPath, Algorithm):
         corridor, ranks above every variable the Stage-0 probes ranked, and carries the (first) value
         it was found good with. (Switching a variable off would say only whether its current value is
         bad, not the variable: not probed.)"""
-        p = self.problem
         order = front[np.argsort(self.F[front, 0], kind="stable")]
         ref = int(order[len(order) // 2])
         x = self.X[ref].copy()
-        on = x != self.off_value if self.real else x.astype(bool)
+        on = self._masks_of(x)
         cand = np.tile(np.flatnonzero(~on), self._local_probe_tries())
         if not len(cand):
             self._enter_phase2(front, masks, dec)
@@ -468,13 +475,12 @@ class Hierarchical(PivotPath, Algorithm):
                            G=None if self.G is None else self.G[ref].copy(), start=0,
                            vals=self._random_dec(1, cand)[0] if self.real else None,
                            better=np.zeros(len(cand), dtype=bool))
-        self._local_chunk = self._rows_per_batch(max(self.pop_size, min(p.n_var, 2000)))
         self.stage = "local probe"
 
     def _local_probe_batch(self) -> np.ndarray:
         L = self._local
         s = L["start"]
-        e = min(len(L["cand"]), s + self._local_chunk)
+        e = min(len(L["cand"]), s + self._probe_rows())
         Y = np.repeat(L["x"][None], e - s, axis=0)
         Y[np.arange(e - s), L["cand"][s:e]] = L["vals"][s:e] if self.real else True
         return Y
@@ -486,8 +492,7 @@ class Hierarchical(PivotPath, Algorithm):
         s = L["start"]
         R = rank_objectives(np.vstack([F, L["F"][None]]),
                             None if G is None else np.vstack([G, L["G"][None]]))
-        ref = R[-1]
-        L["better"][s:s + len(F)] = (R[:-1] <= ref).all(1) & (R[:-1] < ref).any(1)
+        L["better"][s:s + len(F)] = dominates(R[:-1], R[-1])
         L["start"] = s + len(F)
         if L["start"] < len(L["cand"]):
             return
@@ -578,12 +583,8 @@ class Hierarchical(PivotPath, Algorithm):
         front = np.flatnonzero(nd_sort(rank_objectives(self.F, self.G)) == 0)
         front = front[unique_rows_first(self.F[front])]
         X = self.X[front]
-        if self.real:
-            masks = X != self.off_value
-            dec = np.where(masks, X, self._random_dec(len(front)))
-        else:
-            masks = X.copy()
-            dec = None
+        masks = self._masks_of(X)
+        dec = np.where(masks, X, self._random_dec(len(front))) if self.real else None
         self._enter_phase2(front, masks, dec)
 
     # ================================================================== phase 2
@@ -692,7 +693,7 @@ class Hierarchical(PivotPath, Algorithm):
             success = float(np.mean(survived))
         else:  # offspring that dominate the parent they were copied from
             Fp = self._parents_F[: len(F_off)]
-            success = float(((F_off <= Fp).all(1) & (F_off < Fp).any(1)).mean())
+            success = float(dominates(F_off, Fp).mean())
         self.lam *= 1.25 if success > self.target_success else 1 / 1.25
         self.lam = float(min(max(self.lam, 0.0), max(1.0, 0.25 * len(self.cols))))
 

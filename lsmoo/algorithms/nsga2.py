@@ -27,6 +27,11 @@ def rank_objectives(F, G):
     return R
 
 
+def dominates(A, b) -> np.ndarray:
+    """Rows of A that Pareto-dominate b (one row per row of A when b is a matching array)."""
+    return (A <= b).all(1) & (A < b).any(1)
+
+
 def survival(F, G, n: int):
     """NSGA-II environmental selection: indices (in input order) of the ``n`` survivors, with their
     ranks and crowding distances (computed on the whole input, as PlatEMO does)."""

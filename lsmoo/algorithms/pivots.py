@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .nsga2 import survival
+from .nsga2 import dominates, survival
 
 
 def unique_rows_first(F) -> np.ndarray:
@@ -225,8 +225,7 @@ class PivotPath:
         instead of sliding along it), or, with constraints, lower its penalised scalar value."""
         if G is not None or self.PG is not None:
             return v < self.Pf[k]
-        P = self.PF[k]
-        return (F <= P).all(1) & (F < P).any(1)
+        return dominates(F, self.PF[k])
 
     def _combine_tell(self, X, F, G):
         k = self._k
