@@ -1,4 +1,4 @@
-"""Shared timing helper of the benchmark scripts (run as `python benchmarks/NAME.py`)."""
+"""Shared helpers of the benchmark scripts (run as `python benchmarks/NAME.py`): timing, writing results."""
 import time
 
 
@@ -10,3 +10,11 @@ def best_ms(fn, repeat):
         fn()
         best = min(best, time.perf_counter() - t)
     return best * 1e3
+
+
+def emit(text, out=None):
+    """Print a result table and, with ``out``, write it to that file too."""
+    print(text)
+    if out:
+        with open(out, "w") as f:
+            f.write(text)

@@ -21,6 +21,8 @@ import numpy as np
 
 import lsmoo
 
+from _timing import emit  # noqa: E402  (benchmarks/ is on sys.path when run as a script)
+
 
 class WeightedOnes(lsmoo.Problem):
     """f1 = share of ones; f2 = 1 − share of the weight kept."""
@@ -108,10 +110,7 @@ def main():
     lines += ["", f"Command: `python benchmarks/binary_speed.py --n-var {a.n_var} --gens {a.gens} "
                   f"--pymoo-gens {a.pymoo_gens}" + (f" --out {a.out}`" if a.out else "`")]
     text = "\n".join(lines) + "\n"
-    print(text)
-    if a.out:
-        with open(a.out, "w") as fh:
-            fh.write(text)
+    emit(text, a.out)
 
 
 if __name__ == "__main__":

@@ -36,7 +36,7 @@ import numpy as np
 from lsmoo.kernels import packed as pk
 from lsmoo.kernels.sampling import bernoulli_sites
 
-from _timing import best_ms  # noqa: E402  (benchmarks/ is on sys.path when run as a script)
+from _timing import best_ms, emit  # noqa: E402  (benchmarks/ is on sys.path when run as a script)
 
 DENSITY = 0.1
 N_FLIP = 10
@@ -201,10 +201,7 @@ def main():
     ]
     text = "\n".join(header + lines + ["", "Memory of the population:", ""] + mem) + "\n"
     print()
-    print(text)
-    if a.out:
-        with open(a.out, "w") as f:
-            f.write(text)
+    emit(text, a.out)
 
 
 if __name__ == "__main__":

@@ -25,6 +25,8 @@ import time
 import lsmoo
 from lsmoo.bench import is_peer, run_cell
 
+from _timing import emit  # noqa: E402  (benchmarks/ is on sys.path when run as a script)
+
 ALGOS = ("hierarchical,nsga2,pymoo.nsga2,pymoo.moead,deap.nsga2,"
          "evomo.lmocso,evomo.wof,evomo.lsmof,evomo.sparseea")
 
@@ -90,11 +92,7 @@ def main(argv=None):
         lines.append(f"| `{algo}` | " + " | ".join(cells) + " |")
     cmd = "python benchmarks/peer_time.py " + " ".join(sys.argv[1:] if argv is None else argv)
     lines += [""] + notes + (["" ] if notes else []) + [f"Command: `{cmd.strip()}`", ""]
-    text = "\n".join(lines)
-    print(text)
-    if a.out:
-        with open(a.out, "w") as f:
-            f.write(text)
+    emit("\n".join(lines), a.out)
 
 
 if __name__ == "__main__":
