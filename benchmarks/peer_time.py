@@ -31,17 +31,6 @@ ALGOS = ("hierarchical,nsga2,pymoo.nsga2,pymoo.moead,deap.nsga2,"
          "evomo.lmocso,evomo.wof,evomo.lsmof,evomo.sparseea")
 
 
-def _one(problem, algo, n_var, evals, seed, out):
-    if is_peer(algo):
-        from lsmoo.peers import check_peer
-
-        try:
-            check_peer(algo)  # names are checked in main(); here only "package not installed" is left
-        except lsmoo.ConfigError as exc:
-            return {"skipped": str(exc)}
-    return run_cell((problem, algo, n_var, 2, evals, seed, out))
-
-
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--problem", default="lsmop1")
@@ -53,21 +42,32 @@ def main(argv=None):
     a = ap.parse_args(argv)
     dims = [int(d) for d in a.n_vars.split(",")]
     algos = a.algos.split(",")
-    from lsmoo.peers import PEERS
+    from lsmoo.peers import PEERS, check_peer
     from lsmoo.registry import algorithms
 
+    missing = {}  # peer -> why it cannot run here (package not installed): a skipped row, not an error
     for algo in algos:
-        if is_peer(algo) and algo not in PEERS:
-            ap.error(f"unknown peer {algo!r}; known: {', '.join(PEERS)}")
         if not is_peer(algo):
             algorithms.entry(algo)
+        elif algo not in PEERS:
+            ap.error(f"unknown peer {algo!r}; known: {', '.join(PEERS)}")
+        else:
+            try:
+                check_peer(algo)
+            except lsmoo.ConfigError as exc:
+                missing[algo] = str(exc)
     rows = {algo: {} for algo in algos}
     with tempfile.TemporaryDirectory() as tmp:
+        def one(algo, n_var, evals):
+            if algo in missing:
+                return {"skipped": missing[algo]}
+            return run_cell((a.problem, algo, n_var, 2, evals, a.seed, tmp))
+
         for algo in algos:  # warm-up: JIT compilation and first-call costs are not the run's
-            _one(a.problem, algo, 100, 1000, a.seed, tmp)
+            one(algo, 100, 1000)
         for d in dims:
             for algo in algos:
-                rec = _one(a.problem, algo, d, a.evals, a.seed, tmp)
+                rec = one(algo, d, a.evals)
                 rows[algo][d] = rec
                 what = (f"skipped: {rec['skipped']}" if rec.get("skipped")
                         else f"{rec['wall_s']:.1f} s, IGD {rec['igd']:.3g}")
@@ -91,7 +91,7 @@ def main(argv=None):
                 cells += [f"{rec['wall_s']:.1f}", f"{rec['igd']:.3g}"]
         lines.append(f"| `{algo}` | " + " | ".join(cells) + " |")
     cmd = "python benchmarks/peer_time.py " + " ".join(sys.argv[1:] if argv is None else argv)
-    lines += [""] + notes + (["" ] if notes else []) + [f"Command: `{cmd.strip()}`", ""]
+    lines += [""] + notes + ([""] if notes else []) + [f"Command: `{cmd.strip()}`", ""]
     emit("\n".join(lines), a.out)
 
 

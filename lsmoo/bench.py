@@ -29,6 +29,7 @@ from pathlib import Path
 import numpy as np
 
 from .errors import ConfigError
+from .peers import is_peer  # names with a dot (``pymoo.nsga2``) are peers from other libraries
 
 SUITES = {
     "zdt": ["zdt1", "zdt2", "zdt3", "zdt4", "zdt6"],
@@ -37,11 +38,6 @@ SUITES = {
     "smop": [f"smop{i}" for i in range(1, 9)],
 }
 SUITES["all"] = SUITES["zdt"] + SUITES["dtlz"] + SUITES["lsmop"] + SUITES["smop"]
-
-
-def is_peer(algo: str) -> bool:
-    """Names with a dot (``pymoo.nsga2``) are peers from other libraries, run by :mod:`lsmoo.peers`."""
-    return "." in algo
 
 
 def _cell_path(out: Path, problem: str, algo: str, seed: int) -> Path:
