@@ -185,7 +185,7 @@ def test_problem_groups_are_used():
 
 
 @pytest.mark.parametrize("kw", [dict(phase1_share=1.5), dict(importance="magic"), dict(target_success=0),
-                                dict(n_groups=0), dict(local_probe_share=-0.1)])
+                                dict(n_groups=0), dict(local_probe_share=-0.1), dict(truncation="spea2")])
 def test_bad_parameters(kw):
     with pytest.raises(ConfigError):
         lsmoo.get_algorithm("hierarchical", **kw)
@@ -301,3 +301,19 @@ def test_pivot_weights_are_interior():
     assert np.allclose(W2, [[0.25, 0.75], [0.5, 0.5], [0.75, 0.25]])
     W3 = pivot_weights(3, 6)
     assert np.allclose(W3.sum(1), 1.0) and (W3 > 0.05).all()
+
+
+def test_three_objective_fronts_are_thinned_by_nearest_neighbours():
+    """At M = 3 the crowding distance leaves holes in the middle of the front; 'auto' switches to
+    M-nearest-neighbour removal there, which covers the front better (lower IGD) on every seed."""
+    p = lsmoo.get_problem("lsmop1", n_var=100, n_obj=3)
+    pf = p.pareto_front()
+    for seed in (1, 2, 3):
+        auto = lsmoo.minimize(p, "hierarchical", max_evals=20_000, seed=seed, indicators_every=0)
+        crowd = lsmoo.minimize(p, lsmoo.get_algorithm("hierarchical", truncation="crowding"), max_evals=20_000,
+                               seed=seed, indicators_every=0)
+        assert auto.extra["truncation"] == "mnn" and crowd.extra["truncation"] == "crowding"
+        assert lsmoo.igd(auto.F, pf) < 0.85 * lsmoo.igd(crowd.F, pf)
+    two = lsmoo.minimize(lsmoo.get_problem("lsmop1", n_var=100, n_obj=2), "hierarchical", max_evals=2000, seed=1,
+                         indicators_every=0)
+    assert two.extra["truncation"] == "crowding"

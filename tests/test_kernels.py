@@ -18,6 +18,7 @@ from lsmoo.kernels import (
     binary_tournament,
     bitflip,
     crowding_distance,
+    mnn_truncate,
     nd_sort,
     polynomial_mutation,
     sbx,
@@ -28,6 +29,7 @@ from lsmoo.kernels.reference import (
     binary_tournament_ref,
     bitflip_ref,
     crowding_distance_ref,
+    mnn_truncate_ref,
     nd_sort_ref,
     polynomial_mutation_ref,
     sbx_ref,
@@ -185,6 +187,47 @@ def test_nd_sort_random_large(m):
         np.testing.assert_array_equal(nd_sort(F), nd_sort_ref(F))
         for n_stop in (1, n // 3):
             np.testing.assert_array_equal(nd_sort(F, n_stop), nd_sort_ref(F, n_stop))
+
+
+# --------------------------------------------------------------------------------------------------
+# M-nearest-neighbour truncation
+# --------------------------------------------------------------------------------------------------
+@cfg(200)
+@given(objectives(max_n=30), st.data())
+def test_mnn_truncate_equals_twin(F, data):
+    N = F.shape[0]
+    n_keep = data.draw(st.integers(0, N + 2))
+    got = mnn_truncate(F, n_keep)
+    np.testing.assert_array_equal(got, mnn_truncate_ref(F, n_keep))
+    assert len(got) == min(n_keep, N)
+    assert (np.diff(got) > 0).all()
+
+
+def test_mnn_truncate_thins_clusters_and_keeps_extremes():
+    # a 3-objective simplex grid plus a tight cluster off its points: truncating back to the grid's
+    # size must remove the cluster (all but one), never a corner
+    g = [(a / 6, b / 6, (6 - a - b) / 6) for a in range(7) for b in range(7 - a)]
+    rng = np.random.default_rng(0)
+    cluster = np.array([0.25, 0.4, 0.35]) + rng.normal(0, 1e-3, (10, 3))  # between grid points
+    F = np.vstack([np.array(g), cluster])
+    keep = mnn_truncate(F, len(g) + 1)
+    assert (np.isin(np.arange(len(g)), keep)).all()
+    assert np.isin(np.arange(len(g), len(F)), keep).sum() == 1
+    # the crowding distance, asked the same, keeps cluster members and drops grid points
+    cd = crowding_distance(F, np.zeros(len(F), dtype=np.int64))
+    by_cd = np.argsort(-cd, kind="stable")[: len(g) + 1]
+    assert np.isin(np.arange(len(g), len(F)), by_cd).sum() > 1
+    # the corners (each objective's minimum) survive even when almost everything goes
+    corners = np.argmin(F, axis=0)
+    assert set(corners) <= set(mnn_truncate(F, 3))
+
+
+def test_mnn_truncate_rejects_bad_input():
+    with pytest.raises(ValueError, match="NaN or inf"):
+        mnn_truncate(np.array([[np.nan, 0.0, 1.0]]), 1)
+    with pytest.raises(ValueError, match="n_keep"):
+        mnn_truncate(np.zeros((3, 3)), -1)
+    np.testing.assert_array_equal(mnn_truncate(np.zeros((0, 3)), 2), np.zeros(0, dtype=np.int64))
 
 
 # --------------------------------------------------------------------------------------------------

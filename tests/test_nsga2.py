@@ -64,3 +64,28 @@ def test_bad_parameters(kw):
 def test_odd_population_size(sphere2):
     res = lsmoo.minimize(sphere2, "nsga2", max_gen=5, pop_size=15, seed=1)
     assert res.evaluations == 75 and len(res.pop_F) == 15
+
+
+def test_survival_truncation_options():
+    from lsmoo.algorithms.nsga2 import survival
+
+    rng = np.random.default_rng(4)
+    w = rng.dirichlet(np.ones(3), 60)  # one front on the 3-objective simplex
+    F = np.vstack([w, w[:5] + 1.0])  # plus a dominated front of 5
+    for tr in ("crowding", "mnn"):
+        idx, rank, _ = survival(F, None, 30, tr)
+        assert len(idx) == 30 and (rank == 0).all() and (idx < 60).all()
+    a = survival(F, None, 30, "crowding")[0]
+    b = survival(F, None, 30, "mnn")[0]
+    assert not np.array_equal(a, b)
+
+    # M-NN removal leaves the survivors further apart (largest gap to a survivor is smaller)
+    def worst_gap(keep):
+        d = np.linalg.norm(w[:, None] - w[None, keep], axis=2).min(1)
+        return d.max()
+
+    assert worst_gap(b) < worst_gap(a)
+    # the whole first front fits: both keep it and fill up from the next front alike
+    assert np.array_equal(survival(F, None, 62, "crowding")[0][:60], survival(F, None, 62, "mnn")[0][:60])
+    with pytest.raises(ValueError, match="truncation"):
+        survival(F, None, 30, "spea2")

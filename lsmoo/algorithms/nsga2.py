@@ -32,10 +32,18 @@ def dominates(A, b) -> np.ndarray:
     return (A <= b).all(1) & (A < b).any(1)
 
 
-def survival(F, G, n: int):
+TRUNCATIONS = ("crowding", "mnn")
+
+
+def survival(F, G, n: int, truncation: str = "crowding"):
     """NSGA-II environmental selection: indices (in input order) of the ``n`` survivors, with their
-    ranks and crowding distances (computed on the whole input, as PlatEMO does)."""
-    from ..kernels import crowding_distance, nd_sort
+    ranks and crowding distances (computed on the whole input, as PlatEMO does).
+
+    ``truncation`` decides which members of the front that does not fit whole survive: ``"crowding"``
+    (NSGA-II) keeps the largest crowding distances; ``"mnn"`` thins the front by iterative
+    M-nearest-neighbour removal (:func:`lsmoo.kernels.mnn_truncate`), which spreads survivors evenly
+    over fronts of three or more objectives, where the crowding distance leaves holes."""
+    from ..kernels import crowding_distance, mnn_truncate, nd_sort
 
     R = rank_objectives(F, G)
     n = min(n, len(F))
@@ -44,8 +52,14 @@ def survival(F, G, n: int):
     max_front = np.partition(rank, n - 1)[n - 1]
     chosen = rank < max_front
     last = np.flatnonzero(rank == max_front)
-    order = np.argsort(-crowd[last], kind="stable")
-    chosen[last[order[: n - int(chosen.sum())]]] = True
+    room = n - int(chosen.sum())
+    if truncation == "mnn":
+        chosen[last[mnn_truncate(F[last], room)]] = True
+    elif truncation == "crowding":
+        order = np.argsort(-crowd[last], kind="stable")
+        chosen[last[order[:room]]] = True
+    else:
+        raise ValueError(f"survival: truncation must be one of {TRUNCATIONS}, got {truncation!r}")
     idx = np.flatnonzero(chosen)
     return idx, rank[idx], crowd[idx]
 

@@ -1,4 +1,4 @@
-"""Numba kernels of lsmoo: non-dominated sorting, crowding distance, variation and selection operators.
+"""Numba kernels of lsmoo: non-dominated sorting, crowding distance, nearest-neighbour truncation, variation and selection operators.
 
 Every kernel is ``@numba.njit(cache=True)`` behind a thin numpy wrapper that validates its inputs;
 kernels are stateless and receive pre-drawn random numbers (see :mod:`lsmoo.kernels.sampling`).
@@ -6,7 +6,7 @@ Importing this package compiles nothing: Numba compiles each kernel lazily on it
 caches the machine code on disk).  Plain-numpy twins for testing are in :mod:`lsmoo.kernels.reference`.
 """
 from .sampling import bernoulli_sites, bernoulli_sites_mu
-from .sorting import RANK_UNRANKED, crowding_distance, nd_sort
+from .sorting import RANK_UNRANKED, crowding_distance, mnn_truncate, nd_sort
 from .variation import (
     binary_tournament,
     bitflip,
@@ -20,6 +20,7 @@ __all__ = [
     "RANK_UNRANKED",
     "nd_sort",
     "crowding_distance",
+    "mnn_truncate",
     "sbx",
     "polynomial_mutation",
     "bitflip",

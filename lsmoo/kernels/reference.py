@@ -12,6 +12,7 @@ from .sorting import RANK_UNRANKED
 __all__ = [
     "nd_sort_ref",
     "crowding_distance_ref",
+    "mnn_truncate_ref",
     "sbx_ref",
     "polynomial_mutation_ref",
     "bitflip_ref",
@@ -75,6 +76,38 @@ def crowding_distance_ref(F, rank):
             for i in range(1, n - 1):
                 cd[front[order[i]]] += (f[order[i + 1]] - f[order[i - 1]]) / (fmax - fmin)
     return cd
+
+
+def mnn_truncate_ref(F, n_keep):
+    """Every score recomputed from scratch after each removal (the kernel updates only those that changed)."""
+    F = np.asarray(F, dtype=np.float64)
+    N, M = F.shape
+    if n_keep >= N or M == 0:
+        return np.arange(min(n_keep, N), dtype=np.int64)
+    lo, hi = F.min(axis=0), F.max(axis=0)
+    span = np.where(hi > lo, hi - lo, 1.0)
+    Z = (F - lo) / span
+    protected = np.zeros(N, dtype=bool)
+    protected[np.argmin(F, axis=0)] = True
+    sq = np.zeros((N, N))
+    for j in range(M):  # summed objective by objective, in order, as the kernel does
+        sq += (Z[:, j, None] - Z[None, :, j]) ** 2
+    D = np.sqrt(sq)
+    alive = np.ones(N, dtype=bool)
+    while alive.sum() > n_keep:
+        idx = np.flatnonzero(alive)
+        k = min(M, len(idx) - 1)
+        scores = []
+        for i in idx:
+            d = np.sort(D[i, idx[idx != i]])[:k]
+            s = 1.0
+            for v in d:
+                s *= v
+            scores.append(s)
+        # smallest (protected, score), lowest index first
+        order = sorted(range(len(idx)), key=lambda t: (protected[idx[t]], scores[t], idx[t]))
+        alive[idx[order[0]]] = False
+    return np.flatnonzero(alive).astype(np.int64)
 
 
 def sbx_ref(P1, P2, xl, xu, u, v, cross, eta):

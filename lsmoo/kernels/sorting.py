@@ -1,4 +1,5 @@
-"""Non-dominated sorting and crowding distance (Numba kernels behind thin numpy wrappers).
+"""Non-dominated sorting, crowding distance and nearest-neighbour truncation (Numba kernels behind thin
+numpy wrappers).
 
 Everything here is for **minimization**.  The public functions validate and normalise their inputs
 (C-contiguous float64 / int64) and call private ``@numba.njit(cache=True)`` kernels, which compile lazily
@@ -11,7 +12,7 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-__all__ = ["RANK_UNRANKED", "nd_sort", "crowding_distance"]
+__all__ = ["RANK_UNRANKED", "nd_sort", "crowding_distance", "mnn_truncate"]
 
 #: Rank given by :func:`nd_sort` to rows it did not rank (because ``n_stop`` was reached first).
 RANK_UNRANKED = np.iinfo(np.int64).max
@@ -326,6 +327,87 @@ def _crowding_kernel(F, rank):
     return cd
 
 
+@numba.njit(cache=True)
+def _mnn_row(D, alive, i, k, near):
+    """Product of the ``k`` smallest distances from row ``i`` to the other alive rows (multiplied in
+    ascending order) and the largest of them (inf when there are none)."""
+    if k <= 0:
+        return 1.0, np.inf
+    n = 0
+    for j in range(D.shape[0]):
+        if j == i or not alive[j]:
+            continue
+        d = D[i, j]
+        if n < k:
+            n += 1
+        elif d >= near[k - 1]:
+            continue
+        pos = n - 1  # insert d into the sorted prefix near[:n]
+        while pos > 0 and near[pos - 1] > d:
+            near[pos] = near[pos - 1]
+            pos -= 1
+        near[pos] = d
+    score = 1.0
+    for t in range(n):
+        score *= near[t]
+    return score, (near[n - 1] if n > 0 else np.inf)
+
+
+@numba.njit(cache=True)
+def _mnn_truncate_kernel(F, n_keep):
+    N, M = F.shape
+    alive = np.ones(N, dtype=np.bool_)
+    if n_keep >= N:
+        return alive
+    protected = np.zeros(N, dtype=np.bool_)
+    Z = np.empty((N, M), dtype=np.float64)
+    for j in range(M):
+        lo = F[0, j]
+        hi = F[0, j]
+        arg = 0
+        for i in range(1, N):
+            if F[i, j] < lo:
+                lo = F[i, j]
+                arg = i
+            if F[i, j] > hi:
+                hi = F[i, j]
+        protected[arg] = True
+        span = hi - lo if hi > lo else 1.0
+        for i in range(N):
+            Z[i, j] = (F[i, j] - lo) / span
+    D = np.zeros((N, N), dtype=np.float64)
+    for a in range(N):
+        for b in range(N):
+            s = 0.0
+            for j in range(M):
+                diff = Z[a, j] - Z[b, j]
+                s += diff * diff
+            D[a, b] = np.sqrt(s)
+    score = np.empty(N, dtype=np.float64)
+    reach = np.empty(N, dtype=np.float64)
+    near = np.empty(max(M, 1), dtype=np.float64)
+    n_alive = N
+    k = min(M, n_alive - 1)
+    for i in range(N):
+        score[i], reach[i] = _mnn_row(D, alive, i, k, near)
+    while n_alive > n_keep:
+        worst = -1
+        for i in range(N):
+            if not alive[i]:
+                continue
+            if worst < 0 or (protected[worst] and not protected[i]) or (
+                    protected[i] == protected[worst] and score[i] < score[worst]):
+                worst = i
+        alive[worst] = False
+        n_alive -= 1
+        k_new = min(M, n_alive - 1)
+        for i in range(N):
+            if alive[i] and (k_new != k or D[i, worst] <= reach[i]):
+                score[i], reach[i] = _mnn_row(D, alive, i, k_new, near)
+        k = k_new
+    return alive
+
+
 # --------------------------------------------------------------------------------------------------
 # public wrappers
 # --------------------------------------------------------------------------------------------------
@@ -410,3 +492,30 @@ def crowding_distance(F, rank):
     if not np.isfinite(F).all():
         raise ValueError("crowding_distance: F contains NaN or inf")
     return _crowding_kernel(F, rank)
+
+
+def mnn_truncate(F, n_keep):
+    """Indices of the ``n_keep`` rows of ``F`` kept by iterative M-nearest-neighbour truncation
+    (Kukkonen & Deb, "A fast and effective method for pruning of non-dominated solutions in
+    many-objective problems", PPSN 2006): the way to thin one front evenly when M >= 3, where the
+    crowding distance leaves holes.
+
+    Objectives are scaled to [0, 1] by the rows' minimum and maximum (a constant objective is left
+    unscaled).  Every row's score is the product of its Euclidean distances to its ``k = min(M, alive - 1)``
+    nearest alive rows (multiplied in ascending order); the row with the smallest score is removed and the
+    scores it changed are recomputed, until ``n_keep`` rows remain.  For each objective the first row
+    holding its minimum is protected: it is removed only when every alive row is protected.  Ties go to
+    the lowest index.
+
+    ``F`` (N, M) must be finite (``ValueError`` otherwise); ``0 <= n_keep`` (``n_keep >= N`` keeps every
+    row).  Returns the survivors' indices, sorted, int64.  O(N^2 M) time and O(N^2) memory.
+    """
+    F = _objectives(F)
+    n_keep = int(n_keep)
+    if n_keep < 0:
+        raise ValueError(f"mnn_truncate: n_keep must be >= 0, got {n_keep}")
+    if not np.isfinite(F).all():
+        raise ValueError("mnn_truncate: F contains NaN or inf")
+    if F.shape[0] == 0 or F.shape[1] == 0:
+        return np.arange(min(n_keep, F.shape[0]), dtype=np.int64)
+    return np.flatnonzero(_mnn_truncate_kernel(F, n_keep)).astype(np.int64)
