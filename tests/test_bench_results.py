@@ -19,6 +19,7 @@ CELLS = [
     ("bench_zdt_d1000", "zdt1", "pymoo.nsga2", 3),
     ("bench_zdt_d10000", "zdt4", "hierarchical", 2),  # the probe round after a collapsed Phase 1
     ("bench_lsmop_d10000_m2", "lsmop1", "hierarchical", 4),  # one pivot, one sweep row per variable
+    ("bench_lsmop_d1000_m3", "lsmop2", "hierarchical", 3),  # M-nearest-neighbour truncation at M = 3
 ]
 
 
