@@ -30,8 +30,9 @@ NSGA-II survival with duplicate removal. Scores blend the prior importance with 
 is on in the current first front.
 
 Survival, both phases and both paths: non-dominated sorting, then the front that does not fit whole
-is thinned by the crowding distance (two objectives) or by iterative M-nearest-neighbour removal
-(three or more, ``truncation="auto"``), which leaves no holes in the middle of the front.
+is thinned by iterative M-nearest-neighbour removal (``truncation="mnn"``), which spreads the survivors
+more evenly than the crowding distance (``truncation="crowding"``) and leaves no holes in the middle of
+three-objective fronts.
 """
 from __future__ import annotations
 
@@ -70,10 +71,10 @@ class Hierarchical(PivotPath, Algorithm):
                  selection: str = "nsga2", moead_neighbors: float = 0.1, moead_delta: float = 0.9,
                  moead_nr: int = 2, dense: str = "auto", n_pivots: int = 3, sweeps_per_round: int = 3,
                  pivot_reset: float = 0.02, aug: float = 0.05, pattern_steps: int = 4,
-                 sweep_rows: int = 1000, local_probe_share: float = 0.05, truncation: str = "auto"):
+                 sweep_rows: int = 1000, local_probe_share: float = 0.05, truncation: str = "mnn"):
         super().__init__(pop_size)
-        if truncation not in ("auto",) + TRUNCATIONS:
-            raise ConfigError(f"{self.name}: truncation must be 'auto', 'crowding' or 'mnn', got {truncation!r}")
+        if truncation not in TRUNCATIONS:
+            raise ConfigError(f"{self.name}: truncation must be 'mnn' or 'crowding', got {truncation!r}")
         self.truncation = truncation
         if dense not in ("auto", "on", "off"):
             raise ConfigError(f"{self.name}: dense must be 'auto', 'on' or 'off', got {dense!r}")
@@ -113,11 +114,6 @@ class Hierarchical(PivotPath, Algorithm):
         self.moead_nr = positive_int(moead_nr, "moead_nr", self.name)
 
     # ================================================================== setup
-    def _truncation(self) -> str:
-        """How survival thins the last front: 'auto' is crowding distance for M = 2, M-NN removal above."""
-        if self.truncation != "auto":
-            return self.truncation
-        return "mnn" if self.problem.n_obj >= 3 else "crowding"
 
     def _uses_dense_path(self) -> bool:
         p = self.problem
@@ -233,7 +229,7 @@ class Hierarchical(PivotPath, Algorithm):
     def report(self) -> dict:
         out = dict(self._report, importance_source=getattr(self, "_importance_source", None),
                    notes=list(self.notes), selection=self.selection, path=self.path,
-                   truncation=self._truncation())
+                   truncation=self.truncation)
         if "phase1_hv" in out and self.stage == "phase2":
             from ..indicators import hv_normalized
 
@@ -431,7 +427,7 @@ class Hierarchical(PivotPath, Algorithm):
             dec = None if dec is None else np.concatenate([self.dec, dec])
             X, F = np.concatenate([self.X, X]), np.concatenate([self.F, F])
             G = None if G is None else np.concatenate([self.G, G])
-        idx, self.p1_rank, self.p1_crowd = survival(F, G, self.pop_size, self._truncation())
+        idx, self.p1_rank, self.p1_crowd = survival(F, G, self.pop_size, self.truncation)
         self.T, self.dec = T[idx], None if dec is None else dec[idx]
         self.X, self.F, self.G = X[idx], F[idx], None if G is None else G[idx]
         if self.n_evals >= self._p1_end:  # n_evals already counts this batch
@@ -694,7 +690,7 @@ class Hierarchical(PivotPath, Algorithm):
         G = None if G is None or self.G is None else np.concatenate([self.G, G])
         keep = unique_rows_first(F)
         idx, self.p2_rank, self.p2_crowd = survival(F[keep], None if G is None else G[keep], self.pop_size,
-                                                     self._truncation())
+                                                     self.truncation)
         idx = keep[idx]
         if not self._p2_first:
             self._adapt(F[n_old:], idx >= n_old)

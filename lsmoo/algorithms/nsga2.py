@@ -41,8 +41,8 @@ def survival(F, G, n: int, truncation: str = "crowding"):
 
     ``truncation`` decides which members of the front that does not fit whole survive: ``"crowding"``
     (NSGA-II) keeps the largest crowding distances; ``"mnn"`` thins the front by iterative
-    M-nearest-neighbour removal (:func:`lsmoo.kernels.mnn_truncate`), which spreads survivors evenly
-    over fronts of three or more objectives, where the crowding distance leaves holes."""
+    M-nearest-neighbour removal (:func:`lsmoo.kernels.mnn_truncate`), which spreads survivors more
+    evenly, most of all on fronts of three or more objectives, where the crowding distance leaves holes."""
     from ..kernels import crowding_distance, mnn_truncate, nd_sort
 
     R = rank_objectives(F, G)

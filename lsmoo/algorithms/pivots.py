@@ -309,5 +309,5 @@ class PivotPath:
         if dedupe:
             keep = unique_rows_first(F)
             X, F, G = X[keep], F[keep], None if G is None else G[keep]
-        idx, _, _ = survival(F, G, self.pop_size, self._truncation())
+        idx, _, _ = survival(F, G, self.pop_size, self.truncation)
         self.X, self.F, self.G = X[idx], F[idx], None if G is None else G[idx]
