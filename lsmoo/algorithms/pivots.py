@@ -20,9 +20,9 @@ the best single move, else the best single move is. Steps follow Rprop: ×1.5 af
 and ×0.6 after a failure, and a small share of them is re-drawn each sweep so that a variable caught in a
 local minimum (Rastrigin, Ackley) can jump out.
 
-Phase 2 alternates: sample 2N solutions from the pivot family, keep the best N (NSGA-II survival), pick
-new pivots on the front (the member best for each weight, inheriting its predecessor's steps), and run a
-few more sweeps on them.
+Phase 2 alternates: sample 2N solutions from the pivot family, keep the best N (non-dominated sorting,
+then M-NN truncation), pick new pivots on the front (the member best for each weight, inheriting its
+predecessor's steps), and run a few more sweeps on them.
 
 Memory: a sweep is evaluated in chunks of at most ~200 MB of decision vectors. Above ``sweep_rows``
 variables a sweep row moves a block of variables, unless the budget holds ten evaluations per variable:
