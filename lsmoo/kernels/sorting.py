@@ -328,16 +328,26 @@ def _crowding_kernel(F, rank):
 
 
 @numba.njit(cache=True)
-def _mnn_row(D, alive, i, k, near):
+def _dist(Z, a, b):
+    """Euclidean distance between rows a and b of Z (squares summed objective by objective, in order)."""
+    s = 0.0
+    for j in range(Z.shape[1]):
+        diff = Z[a, j] - Z[b, j]
+        s += diff * diff
+    return np.sqrt(s)
+
+
+@numba.njit(cache=True)
+def _mnn_row(Z, alive, i, k, near):
     """Product of the ``k`` smallest distances from row ``i`` to the other alive rows (multiplied in
     ascending order) and the largest of them (inf when there are none)."""
     if k <= 0:
         return 1.0, np.inf
     n = 0
-    for j in range(D.shape[0]):
+    for j in range(Z.shape[0]):
         if j == i or not alive[j]:
             continue
-        d = D[i, j]
+        d = _dist(Z, i, j)
         if n < k:
             n += 1
         elif d >= near[k - 1]:
@@ -375,21 +385,13 @@ def _mnn_truncate_kernel(F, n_keep):
         span = hi - lo if hi > lo else 1.0
         for i in range(N):
             Z[i, j] = (F[i, j] - lo) / span
-    D = np.zeros((N, N), dtype=np.float64)
-    for a in range(N):
-        for b in range(N):
-            s = 0.0
-            for j in range(M):
-                diff = Z[a, j] - Z[b, j]
-                s += diff * diff
-            D[a, b] = np.sqrt(s)
     score = np.empty(N, dtype=np.float64)
     reach = np.empty(N, dtype=np.float64)
     near = np.empty(max(M, 1), dtype=np.float64)
     n_alive = N
     k = min(M, n_alive - 1)
     for i in range(N):
-        score[i], reach[i] = _mnn_row(D, alive, i, k, near)
+        score[i], reach[i] = _mnn_row(Z, alive, i, k, near)
     while n_alive > n_keep:
         worst = -1
         for i in range(N):
@@ -402,8 +404,8 @@ def _mnn_truncate_kernel(F, n_keep):
         n_alive -= 1
         k_new = min(M, n_alive - 1)
         for i in range(N):
-            if alive[i] and (k_new != k or D[i, worst] <= reach[i]):
-                score[i], reach[i] = _mnn_row(D, alive, i, k_new, near)
+            if alive[i] and (k_new != k or _dist(Z, i, worst) <= reach[i]):
+                score[i], reach[i] = _mnn_row(Z, alive, i, k_new, near)
         k = k_new
     return alive
 
@@ -508,7 +510,8 @@ def mnn_truncate(F, n_keep):
     the lowest index.
 
     ``F`` (N, M) must be finite (``ValueError`` otherwise); ``0 <= n_keep`` (``n_keep >= N`` keeps every
-    row).  Returns the survivors' indices, sorted, int64.  O(N^2 M) time and O(N^2) memory.
+    row).  Returns the survivors' indices, sorted, int64.  O(N^2 M) time, O(N M) memory (distances are
+    recomputed when needed, not stored).
     """
     F = _objectives(F)
     n_keep = int(n_keep)
