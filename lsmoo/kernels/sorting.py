@@ -510,8 +510,10 @@ def mnn_truncate(F, n_keep):
     the lowest index.
 
     ``F`` (N, M) must be finite (``ValueError`` otherwise); ``0 <= n_keep`` (``n_keep >= N`` keeps every
-    row).  Returns the survivors' indices, sorted, int64.  O(N^2 M) time, O(N M) memory (distances are
-    recomputed when needed, not stored).
+    row).  Returns the survivors' indices, sorted, int64.  Time: O(N^2 M) for the first scores, then
+    O(N M) per recomputed score (about M of them per removal, all of them in the last M removals or
+    among duplicates): O(N^2 M^2) typically, O(N^3 M) at worst.  Memory O(N M): distances are
+    recomputed when needed, not stored.
     """
     F = _objectives(F)
     n_keep = int(n_keep)
