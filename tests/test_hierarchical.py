@@ -303,27 +303,18 @@ def test_pivot_weights_are_interior():
     assert np.allclose(W3.sum(1), 1.0) and (W3 > 0.05).all()
 
 
-def test_three_objective_fronts_are_thinned_by_nearest_neighbours():
-    """At M = 3 the crowding distance leaves holes in the middle of the front; the default M-nearest-
-    neighbour removal covers the front better (lower IGD) on every seed."""
-    p = lsmoo.get_problem("lsmop1", n_var=100, n_obj=3)
+@pytest.mark.parametrize("name, n_var, n_obj, evals, path, factor", [
+    ("lsmop1", 100, 3, 20_000, "dense", 0.85),  # M = 3: the crowding distance leaves holes inside the front
+    ("smop4", 500, 2, 30_000, "sparse", 1.0),  # M = 2, sparse path: a smaller but consistent gain
+])
+def test_nearest_neighbour_truncation_covers_the_front_better(name, n_var, n_obj, evals, path, factor):
+    """The default M-nearest-neighbour removal gives a lower IGD than the crowding distance on every seed."""
+    p = lsmoo.get_problem(name, n_var=n_var, n_obj=n_obj)
     pf = p.pareto_front()
     for seed in (1, 2, 3):
-        mnn = lsmoo.minimize(p, "hierarchical", max_evals=20_000, seed=seed, indicators_every=0)
-        crowd = lsmoo.minimize(p, lsmoo.get_algorithm("hierarchical", truncation="crowding"), max_evals=20_000,
+        mnn = lsmoo.minimize(p, "hierarchical", max_evals=evals, seed=seed, indicators_every=0)
+        crowd = lsmoo.minimize(p, lsmoo.get_algorithm("hierarchical", truncation="crowding"), max_evals=evals,
                                seed=seed, indicators_every=0)
         assert mnn.extra["truncation"] == "mnn" and crowd.extra["truncation"] == "crowding"
-        assert lsmoo.igd(mnn.F, pf) < 0.85 * lsmoo.igd(crowd.F, pf)
-
-
-def test_two_objective_sparse_fronts_are_spread_better_by_nearest_neighbours():
-    """On the sparse path at M = 2 the default truncation also gives a lower IGD than the crowding distance
-    (SMOP4, D = 500, 30,000 evaluations, every seed)."""
-    p = smop("smop4", 500)
-    pf = p.pareto_front()
-    for seed in (1, 2, 3):
-        mnn = lsmoo.minimize(p, "hierarchical", max_evals=30_000, seed=seed, indicators_every=0)
-        crowd = lsmoo.minimize(p, lsmoo.get_algorithm("hierarchical", truncation="crowding"), max_evals=30_000,
-                               seed=seed, indicators_every=0)
-        assert mnn.extra["path"] == "sparse"
-        assert lsmoo.igd(mnn.F, pf) < lsmoo.igd(crowd.F, pf)
+        assert mnn.extra["path"] == path
+        assert lsmoo.igd(mnn.F, pf) < factor * lsmoo.igd(crowd.F, pf)

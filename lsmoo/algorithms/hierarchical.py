@@ -114,7 +114,6 @@ class Hierarchical(PivotPath, Algorithm):
         self.moead_nr = positive_int(moead_nr, "moead_nr", self.name)
 
     # ================================================================== setup
-
     def _uses_dense_path(self) -> bool:
         p = self.problem
         if self.dense == "off" or p.encoding != "real":
