@@ -9,7 +9,8 @@ OUT/summary.md hold the median and IQR of IGD and HV per problem × algorithm, t
 evaluations, and the Wilcoxon rank-sum test of every algorithm against the baseline (Holm-corrected over
 the problems; "+" baseline significantly better, "−" worse, "=" no significant difference at 0.05).
 OUT/convergence_<problem>.png draws the median IGD over evaluations beside each algorithm's median-IGD
-front.
+front over the problem's Pareto front (zoomed to it when some front lies far away; see
+:func:`front_view`).
 
 Algorithm names with a dot are peers from other libraries (``pymoo.nsga2``, ``deap.nsga2``,
 ``evomo.lmocso``, ...; see :mod:`lsmoo.peers`): they run in the same cell function on the same problem
@@ -256,31 +257,73 @@ def _smallest_p(runs: int) -> float:
     return float(ranksums(np.arange(runs), np.arange(runs) + runs).pvalue) if runs > 1 else 1.0
 
 
+def front_view(pf, fronts, margin=1.0):
+    """The (f1, f2) box a front plot shows: the reference front's box, widened by ``margin`` times its
+    range above and 5 % below, so that a front near the Pareto front stays readable when another
+    algorithm's points lie orders of magnitude away. Returns ((lo1, hi1), (lo2, hi2)) and, per front,
+    how many of its points fall outside; ``None`` limits (plot everything) when nothing falls outside
+    or there is no reference front."""
+    counts = [0] * len(fronts)
+    if pf is None or not len(pf):
+        return None, counts
+    pf = np.asarray(pf, dtype=float)[:, :2]
+    ideal, nadir = pf.min(axis=0), pf.max(axis=0)
+    span = np.maximum(nadir - ideal, 1e-12)
+    lo, hi = ideal - 0.05 * span, nadir + margin * span
+    for i, F in enumerate(fronts):
+        F = np.asarray(F, dtype=float)
+        if F.ndim == 2 and len(F):
+            counts[i] = int(np.sum(np.any((F[:, :2] < lo) | (F[:, :2] > hi), axis=1)))
+    if not any(counts):
+        return None, counts
+    return ((lo[0], hi[0]), (lo[1], hi[1])), counts
+
+
 def plot_grid(records, problems, algos, out: Path):
+    """Per problem: the median convergence curve of every algorithm, and the front of its median-IGD
+    run over the problem's Pareto front (grey), zoomed to the front's neighbourhood when some
+    algorithm's points lie far away (the legend says how many of each front's points are off view)."""
+    import lsmoo
     from .plot import _pyplot
 
     plt = _pyplot()
     for p in problems:
         fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 3.8), dpi=90)
         try:
+            fronts = []
             for a in algos:
                 rs = [r for r in records if r["problem"] == p and r["algo"] == a and r["curve"]]
                 if not rs:
                     continue
                 grid = np.array([e for e, _ in rs[0]["curve"]], dtype=float)
                 curves = [np.interp(grid, *np.array(r["curve"], dtype=float).T) for r in rs]
-                ax1.plot(grid, np.median(curves, axis=0), label=a)
+                ax1.plot(grid, np.median(curves, axis=0), label=a, color=f"C{algos.index(a)}")
                 med = sorted(rs, key=lambda r: r["igd"])[len(rs) // 2]
-                F = np.asarray(med["front"])
+                F = np.asarray(med["front"], dtype=float)
                 if F.ndim == 2 and F.shape[1] >= 2:
-                    ax2.plot(F[:, 0], F[:, 1], "o", ms=3, label=a)
+                    fronts.append((a, F))
+            pr = next((r for r in records if r["problem"] == p), None)
+            pf = None if pr is None else \
+                lsmoo.get_problem(p, n_var=pr["n_var"], n_obj=pr["n_obj"]).pareto_front()
+            if pf is not None:
+                ax2.plot(pf[:, 0], pf[:, 1], ".", ms=1, color="0.7", label="Pareto front", zorder=0)
+            box, off = front_view(pf, [F for _, F in fronts])
+            for i, (a, F) in enumerate(fronts):
+                ax2.plot(F[:, 0], F[:, 1], "o", ms=3, color=f"C{algos.index(a)}",
+                         label=a + (f" ({off[i]} of {len(F)} off view)" if box and off[i] else ""))
+            title = "median-IGD run's front"
+            if box:
+                ax2.set_xlim(*box[0])
+                ax2.set_ylim(*box[1])
+                title += " (zoomed to the Pareto front)"
             ax1.set_yscale("log")
             ax1.set_xlabel("evaluations")
             ax1.set_ylabel("median IGD")
             ax1.legend(fontsize=8)
             ax2.set_xlabel("f1")
             ax2.set_ylabel("f2")
-            ax2.set_title("median-IGD run's front", fontsize=9)
+            ax2.set_title(title, fontsize=9)
+            ax2.legend(fontsize=7)
             ax1.set_title(p, fontsize=9)
             fig.tight_layout()
             fig.savefig(out / f"convergence_{p}.png")

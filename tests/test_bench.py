@@ -1,6 +1,7 @@
 import csv
 import json
 
+import numpy as np
 import pytest
 
 from lsmoo.bench import holm, run_grid
@@ -68,3 +69,17 @@ def test_bench_no_run_summarizes_the_finished_cells(tmp_path, capsys):
     assert "nsga2 vs sparseea: +0 =0 −0 (median IGD lower on 0, higher on 0 of 0)" in md
     assert main(base + ["--algos", "sparseea", "--no-run"]) == 1  # no finished cell at all
     assert "no finished cells" in capsys.readouterr().err
+
+
+def test_front_view_zooms_only_when_points_lie_far_from_the_pareto_front():
+    from lsmoo.bench import front_view
+
+    pf = np.column_stack([np.linspace(0, 1, 11), 1 - np.linspace(0, 1, 11)])
+    near = pf + 0.1
+    box, off = front_view(pf, [near])
+    assert box is None and off == [0]  # everything within the box: plot it all
+    far = np.array([[0.5, 0.6], [6e5, 0.0], [0.2, -0.2]])
+    box, off = front_view(pf, [near, far])
+    assert box == (pytest.approx((-0.05, 2.0)), pytest.approx((-0.05, 2.0)))
+    assert off == [0, 2]  # the point at f1 = 6e5 and the one below the ideal point
+    assert front_view(None, [far]) == (None, [0])
