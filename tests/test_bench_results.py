@@ -1,6 +1,6 @@
 """The committed benchmark results reproduce: rerunning a recorded cell with its seed gives the recorded
-numbers (bit for bit), for lsmoo's own algorithms and for a pymoo peer (pymoo is in the dev extra; the
-evomo peers need their own extra and are not rerun here)."""
+numbers (bit for bit), for lsmoo's own algorithms, a pymoo peer (pymoo is in the dev extra) and an evomo
+peer (the peers-evomo extra; skipped where evomo is not installed, as in CI's dev install)."""
 import json
 from pathlib import Path
 
@@ -20,6 +20,7 @@ CELLS = [
     ("bench_zdt_d10000", "zdt4", "hierarchical", 2),  # the probe round after a collapsed Phase 1
     ("bench_lsmop_d10000_m2", "lsmop1", "hierarchical", 4),  # one pivot, one sweep row per variable
     ("bench_lsmop_d1000_m3", "lsmop2", "hierarchical", 3),  # M-nearest-neighbour truncation at M = 3
+    ("bench_zdt_d1000", "zdt1", "evomo.lmocso", 3),  # an evomo peer (torch-seeded); skipped without evomo
 ]
 
 
