@@ -287,6 +287,7 @@ def plot_grid(records, problems, algos, out: Path):
     from .plot import _pyplot
 
     plt = _pyplot()
+    colour = {a: f"C{i % 10}" for i, a in enumerate(algos)}  # one colour per algorithm in both panels
     for p in problems:
         fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 3.8), dpi=90)
         try:
@@ -297,7 +298,7 @@ def plot_grid(records, problems, algos, out: Path):
                     continue
                 grid = np.array([e for e, _ in rs[0]["curve"]], dtype=float)
                 curves = [np.interp(grid, *np.array(r["curve"], dtype=float).T) for r in rs]
-                ax1.plot(grid, np.median(curves, axis=0), label=a, color=f"C{algos.index(a) % 10}")
+                ax1.plot(grid, np.median(curves, axis=0), label=a, color=colour[a])
                 med = sorted(rs, key=lambda r: r["igd"])[len(rs) // 2]
                 F = np.asarray(med["front"], dtype=float)
                 if F.ndim == 2 and F.shape[1] >= 2:
@@ -309,7 +310,7 @@ def plot_grid(records, problems, algos, out: Path):
                 ax2.plot(pf[:, 0], pf[:, 1], ".", ms=1, color="0.7", label="Pareto front", zorder=0)
             box, off = front_view(pf, [F for _, F in fronts])
             for i, (a, F) in enumerate(fronts):
-                ax2.plot(F[:, 0], F[:, 1], "o", ms=3, color=f"C{algos.index(a) % 10}",
+                ax2.plot(F[:, 0], F[:, 1], "o", ms=3, color=colour[a],
                          label=a + (f" ({off[i]} of {len(F)} off view)" if box and off[i] else ""))
             title = "median-IGD run's front"
             if box:
